@@ -1,0 +1,1 @@
+"""External systems — signing, tax cabinet, bank, ESF, eGov — each a real protocol client plus a local sandbox."""
