@@ -18,3 +18,6 @@ def postgres_url_or_skip() -> str:
             pytest.fail("ASISTENT_REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
         pytest.skip("PostgreSQL tests need TEST_DATABASE_URL (e.g. postgresql+asyncpg://postgres@127.0.0.1:5432/test)")
     return POSTGRES_URL
+
+
+pytest_plugins = ["tests.fixtures.db"]
