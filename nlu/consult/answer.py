@@ -1,0 +1,131 @@
+"""``ask``: a consultation answer — the best article's short answer rendered for a date, with its sources.
+
+Routes: ``None`` — answered from an article; ``"calc"`` — a question about the user's own amounts, for the tax
+engine with the profile; ``"human"`` — nothing matched well, hand-off to a human accountant instead of guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.rules import ParameterValue, parameters
+from nlu.consult.articles import LANGS, Article
+from nlu.consult.index import Hit, index
+from nlu.consult.render import Renderer, RenderError
+from nlu.consult.text import detect_language, words
+
+log = logging.getLogger(__name__)
+
+MIN_CONFIDENCE = 0.22  # below this the best article is a guess: hand off (tuned on the held-out set)
+_YEAR = re.compile(r"\b(20[2-3]\d)\b")
+_AMOUNT = re.compile(
+    r"\d[\d\s\u00a0]*(?:[.,]\d+)?\s*(?:к\b|k\b|тыс|тысяч|мың|мын|млн|миллион|₸|тг|тенге|теңге)|\d{1,3}(?:[\s\u00a0]\d{3})+|\d{4,}",
+    re.IGNORECASE,
+)
+# Words that make it "my amounts": a calculation for this user, not a general rule.
+_CALC_MARKERS = frozenset(
+    "мне мой моя мои моих моего моей меня у посчитай посчитайте рассчитай рассчитайте посчитать рассчитать "
+    "заплатить платить маған менің менде менің есепте есептеңіз есептеп қанша төлеймін төлеуім".split()
+)
+HANDOFF = {
+    "ru": (
+        "Не нашёл в базе знаний надёжного ответа на этот вопрос и не хочу гадать. "
+        "Могу передать вопрос бухгалтеру-человеку — он ответит в этом чате."
+    ),
+    "kk": (
+        "Білім базасынан бұл сұраққа сенімді жауап таппадым, болжап айтқым келмейді. "
+        "Сұрақты бухгалтер-маманға жібере аламын — ол осы чатта жауап береді."
+    ),
+}
+CALC = {
+    "ru": "Это расчёт по вашим суммам — посчитаю по вашему профилю и правилам на эту дату.",
+    "kk": "Бұл сіздің сомаларыңыз бойынша есеп — профиліңіз бен осы күнгі ережелер бойынша есептеймін.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A consultation answer (the ``asistent ask --json`` shape plus ``route`` and ``lang``)."""
+
+    answer: str
+    article_id: str | None
+    sources: list[dict[str, str]] = field(default_factory=list)
+    confidence: float = 0.0
+    route: str | None = None
+    lang: str = "ru"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready mapping with the stable keys."""
+        return {
+            "answer": self.answer,
+            "article_id": self.article_id,
+            "sources": self.sources,
+            "confidence": self.confidence,
+            "route": self.route,
+            "lang": self.lang,
+        }
+
+
+def is_calc_question(question: str) -> bool:
+    """A question about the user's own amounts: an amount plus "мне / мой / посчитай / маған / қанша төлеймін"."""
+    return bool(_AMOUNT.search(question)) and any(w in _CALC_MARKERS for w in words(question))
+
+
+def effective_date(question: str, today: dt.date) -> dt.date:
+    """The date whose rules the question is about: a past year named in it ("в 2025 году") or ``today``."""
+    years = [int(y) for y in _YEAR.findall(question)]
+    past = [y for y in years if y < today.year]
+    return dt.date(past[0], 12, 31) if past and len(set(years)) == 1 else today
+
+
+def _sources(article: Article, used: list[ParameterValue]) -> list[dict[str, str]]:
+    out: list[dict[str, str]] = [dict(r) for r in article.references]
+    for item in used:
+        ref = {k: v for k, v in (("title", item.reference.title), ("article", item.reference.article),
+                                 ("href", item.reference.href)) if v}
+        ref["parameter"] = item.path
+        if not any(r.get("title") == ref["title"] and r.get("article") == ref.get("article") for r in out):
+            out.append(ref)
+    return out
+
+
+def render_short(article: Article, lang: str, on: dt.date, *, strict: bool = False) -> tuple[str, list[ParameterValue]]:
+    """The article's short answer for the rules on ``on`` (clamped into the article's period)."""
+    renderer = Renderer(parameters(), article.clamp(on), lang)
+    try:
+        done = renderer.render(article.short(lang))
+    except RenderError:
+        if strict:
+            raise
+        log.warning("article %s: a figure has no parameter on %s", article.id, on, exc_info=True)
+        return article.title[lang] + " — " + HANDOFF[lang], []
+    return done.text, done.used
+
+
+def _hits(question: str, on: dt.date) -> list[Hit]:
+    return index().rank(question, on=on, limit=2)
+
+
+def ask(question: str, *, lang: str | None = None, today: dt.date | None = None) -> Answer:
+    """Answer a general accounting/tax question from the knowledge base (Russian or Kazakh)."""
+    if not question or not question.strip():
+        raise ValueError("empty question")
+    if lang is not None and lang not in LANGS:
+        raise ValueError(f"unsupported language {lang!r}")
+    lang = lang or detect_language(question)
+    today = today or dt.date.today()
+    on = effective_date(question, today)
+    hits = _hits(question, on)
+    best = hits[0] if hits else None
+    confidence = round(best.score, 3) if best else 0.0
+    if is_calc_question(question):
+        article_id = best.article.id if best and best.score >= MIN_CONFIDENCE else None
+        return Answer(CALC[lang], article_id, [], confidence, "calc", lang)
+    if best is None or best.score < MIN_CONFIDENCE:
+        return Answer(HANDOFF[lang], None, [], confidence, "human", lang)
+    text, used = render_short(best.article, lang, on)
+    return Answer(text, best.article.id, _sources(best.article, used), confidence, None, lang)
