@@ -1,0 +1,137 @@
+"""Sending and editing messages, callback answers: each checks Telegram's limits before it changes anything."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.emulator.telegram.errors import bad_request
+from bot.emulator.telegram.formatting import visible_text
+from bot.emulator.telegram.limits import check_caption, check_inline_keyboard, check_text, utf16_length
+from bot.emulator.telegram.models import Chat, JsonDict
+from bot.emulator.telegram.params import Params
+from bot.emulator.telegram.state import TelegramEmulator
+
+
+def _markup(emu: TelegramEmulator, params: Params, *, inline_only: bool = False) -> JsonDict | None:
+    markup = params.get_json("reply_markup")
+    if markup in (None, ""):
+        return None
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    if "inline_keyboard" in markup:
+        check_inline_keyboard(markup, emu.limits)
+    elif inline_only:
+        raise bad_request("inline keyboard expected")
+    return markup
+
+
+def _text(emu: TelegramEmulator, params: Params) -> str:
+    text = visible_text(params.get_str("text") or "", params.get_str("parse_mode"))
+    check_text(text, emu.limits)
+    return text
+
+
+def _caption(emu: TelegramEmulator, params: Params) -> JsonDict:
+    raw = params.get_str("caption")
+    caption = visible_text(raw, params.get_str("parse_mode")) if raw else None
+    check_caption(caption, emu.limits)
+    return {"caption": caption} if caption else {}
+
+
+def _reply_to(chat: Chat, params: Params) -> JsonDict:
+    reply = params.get_json("reply_parameters")
+    message_id = reply.get("message_id") if isinstance(reply, dict) else params.get_int("reply_to_message_id")
+    entry = chat.messages.get(int(message_id)) if message_id else None
+    return {"reply_to_message": entry.message} if entry and entry.message else {}
+
+
+async def send_message(emu: TelegramEmulator, params: Params) -> JsonDict:
+    chat = emu.chat(params.get_int("chat_id"))
+    content = {"text": _text(emu, params)}
+    markup = _markup(emu, params)
+    emu.rates.acquire(chat.user.id)
+    return emu.post_message(chat, content | _reply_to(chat, params), markup)
+
+
+async def send_document(emu: TelegramEmulator, params: Params) -> JsonDict:
+    return await _send_file(emu, params, "document")
+
+
+async def send_photo(emu: TelegramEmulator, params: Params) -> JsonDict:
+    return await _send_file(emu, params, "photo")
+
+
+async def _send_file(emu: TelegramEmulator, params: Params, field: str) -> JsonDict:
+    chat = emu.chat(params.get_int("chat_id"))
+    caption = _caption(emu, params)
+    markup = _markup(emu, params)
+    value = params.get_file(field)
+    if value is None:
+        raise bad_request(f"there is no {field} in the request")
+    emu.rates.acquire(chat.user.id)
+    stored = emu.files.resolve(value, kind="documents" if field == "document" else "photos")
+    media: Any = stored.as_document() if field == "document" else stored.as_photo()
+    return emu.post_message(chat, {field: media} | caption | _reply_to(chat, params), markup)
+
+
+async def edit_message_text(emu: TelegramEmulator, params: Params) -> JsonDict:
+    _, message = _editable(emu, params)
+    if "text" not in message:
+        raise bad_request("there is no text in the message to edit")
+    text = _text(emu, params)
+    return emu.edited(
+        message, {"text": text, "entities": None, "reply_markup": _markup(emu, params, inline_only=True)}
+    )
+
+
+async def edit_message_caption(emu: TelegramEmulator, params: Params) -> JsonDict:
+    _, message = _editable(emu, params)
+    if "text" in message:
+        raise bad_request("there is no caption in the message to edit")
+    caption = _caption(emu, params).get("caption")
+    return emu.edited(message, {"caption": caption, "reply_markup": _markup(emu, params, inline_only=True)})
+
+
+async def edit_message_reply_markup(emu: TelegramEmulator, params: Params) -> JsonDict:
+    _, message = _editable(emu, params)
+    return emu.edited(message, {"reply_markup": _markup(emu, params, inline_only=True)})
+
+
+def _editable(emu: TelegramEmulator, params: Params) -> tuple[Chat, JsonDict]:
+    if params.has("inline_message_id"):
+        raise bad_request("inline messages are not emulated")
+    chat = emu.chat(params.get_int("chat_id"))
+    return chat, emu.bot_message(chat, params.get_int("message_id"), "edit")
+
+
+async def delete_message(emu: TelegramEmulator, params: Params) -> bool:
+    chat = emu.chat(params.get_int("chat_id"))
+    emu.delete_message(chat, params.get_int("message_id"))
+    return True
+
+
+async def answer_callback_query(emu: TelegramEmulator, params: Params) -> bool:
+    text = params.get_str("text") or ""
+    if utf16_length(text) > emu.limits.max_callback_answer:
+        raise bad_request("MESSAGE_TOO_LONG")
+    toast = {"text": text, "show_alert": params.get_bool("show_alert"), "url": params.get_str("url")}
+    emu.answer_callback(params.get_str("callback_query_id") or "", toast)
+    return True
+
+
+async def send_chat_action(emu: TelegramEmulator, params: Params) -> bool:
+    emu.chat(params.get_int("chat_id"))
+    return True
+
+
+METHODS = {
+    "sendMessage": send_message,
+    "sendDocument": send_document,
+    "sendPhoto": send_photo,
+    "editMessageText": edit_message_text,
+    "editMessageCaption": edit_message_caption,
+    "editMessageReplyMarkup": edit_message_reply_markup,
+    "deleteMessage": delete_message,
+    "answerCallbackQuery": answer_callback_query,
+    "sendChatAction": send_chat_action,
+}
