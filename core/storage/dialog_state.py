@@ -1,0 +1,69 @@
+"""Persisted dialog state (состояние диалога) with optimistic concurrency: a write names the version it read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.storage._util import insert_once, rowcount
+from core.storage.models import DialogState
+from core.storage.types import utcnow
+
+
+class StaleState(Exception):  # noqa: N818 — the name other modules use
+    """The state changed since it was read (another update of the same user won); reload and retry."""
+
+
+@dataclass(frozen=True)
+class StateSnapshot:
+    """The state as read: ``version`` 0 means none stored yet."""
+
+    flow: str
+    step: str
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int = 0
+    updated_at: dt.datetime | None = None
+
+
+async def load_state(session: AsyncSession, user_id: int) -> StateSnapshot | None:
+    """The stored state of a user's dialog, or ``None``."""
+    stmt = select(DialogState).where(DialogState.user_id == user_id).execution_options(populate_existing=True)
+    row = (await session.scalars(stmt)).one_or_none()
+    if row is None:
+        return None
+    return StateSnapshot(row.flow, row.step, dict(row.data), row.version, row.updated_at)
+
+
+async def save_state(
+    session: AsyncSession, user_id: int, flow: str, step: str, data: dict[str, Any], expected_version: int
+) -> int:
+    """Store the state if it is still at ``expected_version`` (0: none yet); returns the new version.
+
+    Raises ``StaleState`` when another writer got there first.
+    """
+    now = utcnow()
+    if expected_version == 0:
+        row = DialogState(user_id=user_id, flow=flow, step=step, data=data, version=1, updated_at=now)
+        if not await insert_once(session, row):
+            raise StaleState(f"dialog state of user {user_id} already exists")
+        return 1
+    stmt = (
+        update(DialogState)
+        .where(DialogState.user_id == user_id, DialogState.version == expected_version)
+        .values(flow=flow, step=step, data=data, version=expected_version + 1, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if rowcount(await session.execute(stmt)) != 1:
+        raise StaleState(f"dialog state of user {user_id} is not at version {expected_version}")
+    return expected_version + 1
+
+
+async def clear_state(session: AsyncSession, user_id: int) -> None:
+    """Forget the user's dialog state."""
+    await session.execute(
+        delete(DialogState).where(DialogState.user_id == user_id).execution_options(synchronize_session=False)
+    )
