@@ -1,0 +1,31 @@
+"""The ``Bot`` object: a token, and the Bot API server to talk to (Telegram's, a local Bot API server, or the
+emulator) via ``TelegramAPIServer.from_base``. Tokens never reach a log line: ``mask_token`` hides them in URLs."""
+
+from __future__ import annotations
+
+import re
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
+
+_TOKEN_IN_URL = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
+_TOKEN = re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{6,}\b")
+
+
+def mask_token(text: str) -> str:
+    """``…/bot123:ABC…/sendMessage`` → ``…/bot***/sendMessage``, and a bare token → ``***``."""
+    return _TOKEN.sub("***", _TOKEN_IN_URL.sub("/bot***", text))
+
+
+def api_server(base_url: str | None) -> TelegramAPIServer:
+    """Telegram's servers, or another Bot API server at ``base_url`` (no trailing slash needed)."""
+    if not base_url or base_url.rstrip("/") == "https://api.telegram.org":
+        return PRODUCTION
+    return TelegramAPIServer.from_base(base_url.rstrip("/"))
+
+
+def make_bot(token: str, base_url: str | None = None, *, timeout: float = 60.0) -> Bot:
+    """A bot with its own aiohttp session against ``base_url``."""
+    session = AiohttpSession(api=api_server(base_url), timeout=timeout)
+    return Bot(token, session=session)

@@ -1,0 +1,39 @@
+"""The Telegram front end's injected service: the engine, the outbox for deferred replies, and the limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aiogram import Bot
+
+from bot.outbox.protocol import OutboxWriter
+from bot.telegram.delivery import ReplyDelivery
+from bot.telegram.render import TelegramRenderer
+from dialogs.contract import DialogEngine, InputEvent, Reply
+
+#: Default cap on a downloaded file (Telegram's cloud Bot API serves files up to 20 MB).
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(slots=True)
+class FrontEnd:
+    """Passed to every handler as ``front`` through the dispatcher's workflow data."""
+
+    engine: DialogEngine
+    outbox: OutboxWriter | None = None
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+
+    async def ask(self, event: InputEvent) -> Sequence[Reply]:
+        """The engine's replies (the engine never raises by contract; if it does, the error net answers)."""
+        return await self.engine.handle(event)
+
+    async def deliver(
+        self, bot: Bot, chat_id: int, replies: Sequence[Reply], *, event_id: str, edit_message_id: int | None = None
+    ) -> list[int]:
+        delivery = ReplyDelivery(TelegramRenderer(bot), self.outbox)
+        return await delivery.deliver(chat_id, replies, event_id=event_id, edit_message_id=edit_message_id)
+
+    async def handle(self, bot: Bot, event: InputEvent, chat_id: int) -> list[int]:
+        """Ask the engine and send what it says."""
+        return await self.deliver(bot, chat_id, await self.ask(event), event_id=event.event_id)
