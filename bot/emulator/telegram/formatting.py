@@ -6,6 +6,7 @@ Telegram's "can't parse entities" error. Markdown modes are passed through unche
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 from bot.emulator.telegram.errors import bad_request
@@ -36,12 +37,24 @@ class _Stripper(HTMLParser):
         self.parts.append(data)
 
 
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(\s[^<>]*)?>")
+
+
+def _check_tag_starts(text: str) -> None:
+    """Every ``<`` must open a tag (html.parser would take ``<Альфа>`` as text; Telegram rejects it)."""
+    for match in re.finditer("<", text):
+        if not _TAG.match(text, match.start()):
+            offset = len(text[: match.start()].encode("utf-8"))
+            raise bad_request(f"can't parse entities: Unsupported start tag at byte offset {offset}")
+
+
 def visible_text(text: str, parse_mode: str | None) -> str:
     """The text Telegram keeps after parsing ``parse_mode`` (HTML checked and stripped)."""
     if (parse_mode or "").lower() != "html":
         return text
     if "<" not in text and "&" not in text:
         return text
+    _check_tag_starts(text)
     stripper = _Stripper()
     stripper.feed(text)
     stripper.close()

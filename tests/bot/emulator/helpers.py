@@ -75,7 +75,9 @@ def echo_router(seen_update_ids: list[int] | None = None) -> Router:
 @contextlib.asynccontextmanager
 async def polling(dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
     """Run ``dp`` by long polling for the duration of the block."""
-    task = asyncio.create_task(dp.start_polling(bot, polling_timeout=30, handle_signals=False, close_bot_session=False))
+    task = asyncio.create_task(
+        dp.start_polling(bot, polling_timeout=30, handle_signals=False, close_bot_session=False)
+    )
     try:
         yield
     finally:
