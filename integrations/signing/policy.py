@@ -1,0 +1,101 @@
+"""When a certificate may sign or be trusted: production mode and the explicit test mode (ALLOW_TEST_KEYS).
+
+Production: a production NCA issuer, valid now, a ИИН that passes its check digit, not revoked, a signing key.
+Test mode additionally accepts the NCA test CA and the test ИИН, and checks validity at a time inside the
+certificate's own validity period (the published test keys expired in 2022–2023).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from cryptography import x509
+
+from integrations.signing.certificates import can_sign_documents, iin_checksum_ok, issuer_name, subject_iin
+from integrations.signing.errors import KeyRefusedError
+from integrations.signing.revocation import RevocationChecker, default_revocation
+from integrations.signing.trust import TrustData, trust
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _ddmmyyyy(moment: dt.datetime) -> str:
+    return moment.strftime("%d.%m.%Y")
+
+
+@dataclass
+class CertificatePolicy:
+    """Checks a certificate; ``allow_test_keys`` is the test mode, ``clock`` the time source (injected in tests)."""
+
+    allow_test_keys: bool = False
+    revocation: RevocationChecker = field(default_factory=default_revocation)
+    clock: Callable[[], dt.datetime] = utc_now
+    trust_data: TrustData = field(default_factory=trust)
+
+    def is_test_certificate(self, cert: x509.Certificate) -> bool:
+        return issuer_name(cert) in self.trust_data.test_issuers
+
+    def check_time(self, cert: x509.Certificate) -> dt.datetime:
+        """The moment validity is checked at: now, or for a test certificate in test mode a moment inside it."""
+        now = self.clock()
+        start, end = cert.not_valid_before_utc, cert.not_valid_after_utc
+        if self.allow_test_keys and self.is_test_certificate(cert) and not start <= now <= end:
+            return start + (end - start) / 2
+        return now
+
+    def problems(self, cert: x509.Certificate) -> list[KeyRefusedError]:
+        """Every reason the certificate cannot be used (empty when it can)."""
+        found = [*self._issuer(cert), *self._validity(cert), *self._iin(cert)]
+        if self.revocation.status(cert) == "revoked":
+            found.append(
+                KeyRefusedError("revoked", "Сертификат отозван удостоверяющим центром — им нельзя подписывать.")
+            )
+        if not can_sign_documents(cert):
+            found.append(
+                KeyRefusedError(
+                    "not_signing_key", "Это ключ для входа (AUTH), а не для подписи: нужен ключ подписи (RSA)."
+                )
+            )
+        return found
+
+    def require_usable(self, cert: x509.Certificate) -> None:
+        """Raise the first problem, if any."""
+        problems = self.problems(cert)
+        if problems:
+            raise problems[0]
+
+    def _issuer(self, cert: x509.Certificate) -> list[KeyRefusedError]:
+        issuer = issuer_name(cert)
+        if issuer in self.trust_data.test_issuers:
+            if self.allow_test_keys:
+                return []
+            return [KeyRefusedError("test_key", "Это тестовый ключ НУЦ РК: он принимается только в тестовом режиме.")]
+        if issuer in self.trust_data.production_issuers:
+            return []
+        return [KeyRefusedError("unknown_issuer", f"Сертификат выдан не НУЦ РК ({issuer or 'издатель не указан'}).")]
+
+    def _validity(self, cert: x509.Certificate) -> list[KeyRefusedError]:
+        moment = self.check_time(cert)
+        if moment > cert.not_valid_after_utc:
+            day = _ddmmyyyy(cert.not_valid_after_utc)
+            return [
+                KeyRefusedError("expired", f"Срок действия сертификата истёк {day}: получите новый ключ в НУЦ РК.")
+            ]
+        if moment < cert.not_valid_before_utc:
+            day = _ddmmyyyy(cert.not_valid_before_utc)
+            return [KeyRefusedError("not_yet_valid", f"Сертификат начнёт действовать только {day}.")]
+        return []
+
+    def _iin(self, cert: x509.Certificate) -> list[KeyRefusedError]:
+        iin = subject_iin(cert)
+        if iin is None:
+            return [KeyRefusedError("no_iin", "В сертификате нет ИИН: нужен ключ физического лица или ИП.")]
+        if iin_checksum_ok(iin):
+            return []
+        if self.allow_test_keys and iin in self.trust_data.test_iins:
+            return []
+        return [KeyRefusedError("bad_iin", f"ИИН в сертификате ({iin}) не проходит проверку контрольной цифры.")]
