@@ -34,7 +34,7 @@ def register(subparsers: Any) -> None:
 
 
 def _policy(args: argparse.Namespace) -> CertificatePolicy:
-    return CertificatePolicy(allow_test_keys=bool(args.allow_test_keys or get_settings().ALLOW_TEST_KEYS))
+    return CertificatePolicy.from_settings(get_settings(), allow_test_keys=bool(args.allow_test_keys))
 
 
 def _read(path: Path, what: str) -> bytes:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cryptography import x509
 
+from core.settings import Settings
 from integrations.signing.certificates import can_sign_documents, iin_checksum_ok, issuer_name, subject_iin
 from integrations.signing.errors import KeyRefusedError
 from integrations.signing.revocation import RevocationChecker, default_revocation
@@ -35,6 +36,11 @@ class CertificatePolicy:
     revocation: RevocationChecker = field(default_factory=default_revocation)
     clock: Callable[[], dt.datetime] = utc_now
     trust_data: TrustData = field(default_factory=trust)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, allow_test_keys: bool = False) -> CertificatePolicy:
+        """Test mode when the ``ALLOW_TEST_KEYS`` setting or the caller (``--allow-test-keys``) says so."""
+        return cls(allow_test_keys=allow_test_keys or settings.ALLOW_TEST_KEYS)
 
     def is_test_certificate(self, cert: x509.Certificate) -> bool:
         return issuer_name(cert) in self.trust_data.test_issuers

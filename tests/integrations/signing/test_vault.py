@@ -82,3 +82,34 @@ def test_vault_refuses_a_short_master_key() -> None:
     with pytest.raises(SigningError):
         KeyVault(b"short", InMemoryKeyRepository())
     assert "master_key_id" in repr(KeyVault(MASTER, InMemoryKeyRepository()))
+
+
+async def test_kept_key_signer_signs_only_allowed_purposes_and_audits_every_use() -> None:
+    from integrations.signing import KeptKeySigner, SigningContext, verify_xml
+    from integrations.signing.kept_key import MemoryAudit
+
+    vault = KeyVault(MASTER, InMemoryKeyRepository())
+    await vault.store("u1", VALID_SIGN.read_bytes(), RSA_PASSWORD)
+    audit = MemoryAudit()
+    policy = CertificatePolicy(allow_test_keys=True)
+    signer = KeptKeySigner(vault, policy, audit)
+    signed = await signer.sign_xml(b"<fno/>", SigningContext("u1", "910-2026-H1", purpose="declaration"))
+    assert verify_xml(signed, policy).valid
+    with pytest.raises(SigningError) as caught:
+        await signer.sign_xml(b"<fno/>", SigningContext("u1", "x", purpose="loan_contract"))
+    assert caught.value.code == "purpose_not_allowed"
+    await vault.destroy("u1")
+    with pytest.raises(SigningError, match="не сохранён"):
+        await signer.sign_xml(b"<fno/>", SigningContext("u1", "910-2026-H2", purpose="declaration"))
+    assert [(e[0], e[2].get("code")) for e in audit.events] == [
+        ("signature.kept_key", None),
+        ("signature.refused", "purpose_not_allowed"),
+        ("signature.refused", "no_key"),
+    ]
+    assert all(RSA_PASSWORD not in str(e) for e in audit.events)
+
+
+def test_policy_from_settings() -> None:
+    assert CertificatePolicy.from_settings(Settings(_env_file=None, ALLOW_TEST_KEYS=True)).allow_test_keys
+    assert not CertificatePolicy.from_settings(Settings(_env_file=None)).allow_test_keys
+    assert CertificatePolicy.from_settings(Settings(_env_file=None), allow_test_keys=True).allow_test_keys
