@@ -16,11 +16,17 @@ _REGIME_NAMES = {
 
 
 def limit_level(used: Decimal, limit: Decimal, on: dt.date) -> int | None:
-    """The highest warning level (``limits.warning_levels``, percent) that ``used`` reaches, or ``None``."""
+    """The highest warning level (``limits.warning_levels``, percent) ``used`` reaches (100: exceeds), or ``None``."""
     if limit <= 0:
         return None
-    reached = [int(level) for level in parameters().value("limits.warning_levels", on) if used * 100 >= limit * level]
+    levels = [int(level) for level in parameters().value("limits.warning_levels", on)]
+    reached = [level for level in levels if _reaches(used * 100, limit * level, level)]
     return max(reached) if reached else None
+
+
+def _reaches(used_pct: Decimal, level_amount: Decimal, level: int) -> bool:
+    # the 100 % level means "exceeded": income equal to the limit is still allowed
+    return used_pct > level_amount if level >= 100 else used_pct >= level_amount
 
 
 def limit_warning(regime: str, used: Decimal, limit: Decimal, on: dt.date) -> CalcWarning | None:

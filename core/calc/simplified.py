@@ -209,7 +209,7 @@ def _split(t: Tracer, so_paid: Decimal) -> tuple[Decimal, Decimal]:
     ipn_share = t.d("simplified.ipn_share")
     ipn = t.line(line.IPN, tax * ipn_share, f"{share(ipn_share)} строки 007", f"007 жолдың {share(ipn_share)}")
     st_share = t.d("simplified.social_tax_share")
-    raw = whole_tenge(tax * st_share)
+    raw = min(whole_tenge(tax * st_share), tax - ipn)  # two rounded halves never exceed line 007
     if t.v("simplified.social_tax_minus_so"):
         value = max(ZERO, raw - so_paid)
         rule_ru = f"{share(st_share)} строки 007 = {amount(raw)} − СО за полугодие {amount(so_paid)}, не ниже 0"
