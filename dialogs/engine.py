@@ -1,0 +1,294 @@
+"""The dialog engine: one event in, replies out; state persisted per user; never raises to the channel.
+
+Per event, in one unit of work (transaction): dedupe by ``(channel, event_id)``; find or create the user for the
+chat; load the dialog state; route (command → its flow; button → its flow after the owner check; text → the waiting
+step of the active flow, else NLU → a flow by intent; file → a kind answer); save the state with its version. A stale
+write re-runs the event once. Any other failure is rolled back, logged with a correlation id, and answered with a
+short apology in the user's language.
+
+```mermaid
+flowchart TD
+    E[InputEvent] --> D{seen event_id?}
+    D -- yes --> N[return empty]
+    D -- no --> U[find or create user] --> S[load state]
+    S --> K{kind}
+    K -- "/command" --> C[command flow]
+    K -- button --> O{owner tag ok?} -- no --> N
+    O -- yes --> B[flow.on_button]
+    K -- text --> W{active step waits for text?}
+    W -- yes --> T[flow.on_text]
+    W -- no --> I[NLU parse] --> R[flow by intent]
+    K -- file --> F[kind answer, state kept]
+    C & B & T & R & F --> V[save state with version check]
+    V -- stale --> S
+    V --> OUT[replies]
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from dialogs.clock import as_utc, kz_today
+from dialogs.contract import ButtonEvent, FileEvent, InputEvent, Reply, TextEvent
+from dialogs.flows import menu, registry
+from dialogs.flows.base import Ctx, FlowHandler
+from dialogs.i18n import N_, Lang, normalise_lang, t
+from dialogs.payloads import PayloadCodec
+from dialogs.ports import DialogSnapshot, Services, StaleState, StoreFactory
+from dialogs.states import Flow
+from nlu.types import ParseResult
+
+log = logging.getLogger("asistent.dialogs")
+
+MAX_TEXT = 2000  # longer messages are not a chat answer; the user is asked to shorten (nothing is stored)
+MIN_CONFIDENCE = 0.5
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again (code {code}).")
+
+COMMANDS: dict[str, str] = {
+    "start": Flow.ONBOARDING,
+    "help": Flow.HELP,
+    "lang": Flow.LANGUAGE,
+    "language": Flow.LANGUAGE,
+    "settings": Flow.SETTINGS,
+    "taxes": Flow.TAXES,
+    "income": Flow.SUMMARY,
+    "deadlines": Flow.DEADLINES,
+    "delete": Flow.ERASE,
+    "menu": Flow.MENU,
+}
+
+INTENT_FLOWS: dict[str, str] = {
+    "record_income": Flow.INCOME,
+    "record_expense": Flow.EXPENSE,
+    "show_taxes": Flow.TAXES,
+    "pay_taxes": Flow.TAXES,
+    "file_declaration": Flow.TAXES,
+    "show_deadlines": Flow.DEADLINES,
+    "show_income": Flow.SUMMARY,
+    "help": Flow.HELP,
+    "delete_data": Flow.ERASE,
+    "change_language": Flow.LANGUAGE,
+    "ask_question": Flow.CONSULT,
+    "register_business": Flow.CONSULT,
+    "check_notices": Flow.CONSULT,
+    "add_employee": Flow.SETTINGS,
+    "subscription": Flow.HELP,
+    "create_document": Flow.HELP,
+}
+#: intents → menu actions offered as "did you mean" suggestions
+SUGGESTIONS: dict[str, str] = {
+    "record_income": "inc",
+    "record_expense": "exp",
+    "show_taxes": "tax",
+    "pay_taxes": "tax",
+    "show_deadlines": "dl",
+    "show_income": "sum",
+    "help": "hlp",
+}
+_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+class _Ignore(Exception):  # noqa: N818 — control flow, not an error
+    """Do nothing for this event (a foreign or malformed button): roll back, return no replies."""
+
+
+class Engine:
+    """The ``DialogEngine`` of the product.
+
+    ``stores`` opens one unit of work per event (``dialogs.sql_store.SqlStores(database)`` in production,
+    ``dialogs.memory.MemoryDatabase().session`` in unit tests); ``services`` binds NLU, the tax engine, the calendar,
+    places and the consultation (``dialogs.services.default_services()``); ``payload_secret`` keys the owner tags of
+    button payloads (keep it stable across restarts, or old buttons stop working).
+    """
+
+    def __init__(self, stores: StoreFactory, services: Services, payload_secret: bytes) -> None:
+        self._stores = stores
+        self._services = services
+        self._codec = PayloadCodec(payload_secret)
+        self._flows: dict[str, FlowHandler] = registry()
+
+    async def handle(self, event: InputEvent) -> Sequence[Reply]:
+        correlation = uuid.uuid4().hex[:12]
+        try:
+            for attempt in (1, 2):
+                try:
+                    return await self._handle_once(event)
+                except StaleState:
+                    if attempt == 2:
+                        raise
+                    log.info("stale dialog state, re-running event cid=%s", correlation)
+                except _Ignore:
+                    return []
+        except Exception:
+            log.exception(
+                "dialog failure cid=%s channel=%s event=%s kind=%s",
+                correlation,
+                event.chat.channel,
+                event.event_id,
+                type(event).__name__,
+            )
+        return [await self._apology(event, correlation)]
+
+    async def _apology(self, event: InputEvent, correlation: str) -> Reply:
+        lang: Lang = normalise_lang(event.chat.language_code)
+        try:
+            async with self._stores() as store:
+                lang = (await store.user_for_chat(event.chat, lang)).language
+        except Exception:  # noqa: S110 — the apology must go out even when storage is down
+            pass
+        return Reply(text=t(lang, APOLOGY, code=correlation))
+
+    async def _handle_once(self, event: InputEvent) -> list[Reply]:
+        async with self._stores() as store:
+            if not await store.mark_processed(event.chat.channel, event.event_id):
+                return []
+            user = await store.user_for_chat(event.chat, normalise_lang(event.chat.language_code))
+            state = await store.load_state(user.user_id)
+            version = state.version
+            ctx = Ctx(
+                user=user,
+                store=store,
+                services=self._services,
+                codec=self._codec,
+                state=state,
+                now=as_utc(event.received_at),
+                profile=await store.get_profile(user.user_id),
+                lang=user.language,
+                flows=self._flows,
+            )
+            replies = await self._route(ctx, event)
+            if not ctx.erased:
+                await store.save_state(
+                    user.user_id, DialogSnapshot(state.flow, state.step, _jsonable(state.data), version)
+                )
+            return replies
+
+    # ---- routing ----
+    async def _route(self, ctx: Ctx, event: InputEvent) -> list[Reply]:
+        if isinstance(event, ButtonEvent):
+            return await self._button(ctx, event)
+        if isinstance(event, FileEvent):
+            return self._file(ctx)
+        assert isinstance(event, TextEvent)
+        return await self._text(ctx, event.text)
+
+    async def _button(self, ctx: Ctx, event: ButtonEvent) -> list[Reply]:
+        payload = self._codec.decode(ctx.user.user_id, event.payload)
+        if payload is None or payload.flow not in self._flows:
+            raise _Ignore
+        return await self._flows[payload.flow].on_button(ctx, payload.action, payload.arg)
+
+    def _file(self, ctx: Ctx) -> list[Reply]:
+        text = ctx.t(
+            "Thank you! I cannot read files yet. Please write the figures in a message, "
+            "for example: «received 150 000 from TOO Alfa»."
+        )
+        return [Reply(text=text), *self._reprompt(ctx)]
+
+    def _reprompt(self, ctx: Ctx) -> list[Reply]:
+        """The active step's question again, so nothing typed so far is lost."""
+        if ctx.state.flow in self._flows:
+            reply = self._flows[ctx.state.flow].prompt(ctx)
+            if reply is not None:
+                return [reply]
+        return []
+
+    async def _text(self, ctx: Ctx, raw: str) -> list[Reply]:
+        text = raw.strip()
+        if text.startswith("/"):
+            return await self._command(ctx, text)
+        if len(text) > MAX_TEXT:
+            reply = Reply(
+                text=ctx.t(
+                    "That is a long message ({count} characters). Please send up to {limit}.",
+                    count=len(text),
+                    limit=MAX_TEXT,
+                )
+            )
+            return [reply, *self._reprompt(ctx)]
+        if not _WORD.search(text):
+            reply = Reply(text=ctx.t("I understand words and numbers. Please write in text what you need."))
+            return [reply, *self._reprompt(ctx)]
+        parse = self._parse(text, ctx)
+        flow = self._flows.get(ctx.state.flow or "")
+        if flow is not None and ctx.state.step in flow.text_steps:
+            if parse["intent"]["name"] == "deny" and len(text) <= 20:
+                return await self._cancel(ctx)
+            return await flow.on_text(ctx, text, parse)
+        return await self._intent(ctx, parse)
+
+    def _parse(self, text: str, ctx: Ctx) -> ParseResult:
+        try:
+            return self._services.interpreter.parse(text, today=kz_today(ctx.now))
+        except Exception:
+            log.exception("NLU failure; using the keyword router")
+            from dialogs.keyword_nlu import KeywordInterpreter
+
+            return KeywordInterpreter().parse(text, today=kz_today(ctx.now))
+
+    async def _command(self, ctx: Ctx, text: str) -> list[Reply]:
+        name = text[1:].split()[0].split("@")[0].lower() if len(text) > 1 else ""
+        if name == "cancel":
+            return await self._cancel(ctx)
+        if name == "start" and ctx.onboarded:
+            ctx.clear()
+            return [Reply(text=ctx.t("Welcome back! What shall we do?"), buttons=menu.main_buttons(ctx))]
+        flow = COMMANDS.get(name)
+        if flow is None:
+            return [
+                Reply(text=ctx.t("I do not know this command. Here is what I can do:")),
+                *await ctx.start(Flow.HELP),
+            ]
+        return await ctx.start(flow)
+
+    async def _cancel(self, ctx: Ctx) -> list[Reply]:
+        had_flow = ctx.state.flow is not None
+        ctx.clear()
+        text = ctx.t("Cancelled.") if had_flow else ctx.t("There is nothing to cancel.")
+        return [Reply(text=text, buttons=menu.main_buttons(ctx))]
+
+    async def _intent(self, ctx: Ctx, parse: ParseResult) -> list[Reply]:
+        name, confidence = parse["intent"]["name"], parse["intent"]["confidence"]
+        if name == "greet":
+            if not ctx.onboarded:
+                return await ctx.start(Flow.ONBOARDING)
+            return [Reply(text=ctx.t("Hello! What shall we do?"), buttons=menu.main_buttons(ctx))]
+        if name in ("affirm", "deny"):
+            return await self._cancel(ctx) if name == "deny" else self._reprompt(ctx) or await ctx.start(Flow.MENU)
+        flow = INTENT_FLOWS.get(name)
+        if flow is None or confidence < MIN_CONFIDENCE:
+            return self._clarify(ctx, parse)
+        return await ctx.start(flow, parse)
+
+    def _clarify(self, ctx: Ctx, parse: ParseResult) -> list[Reply]:
+        actions: list[str] = []
+        for item in parse["intent_ranking"]:
+            action = SUGGESTIONS.get(item["name"])
+            if action and action not in actions:
+                actions.append(action)
+        for action in ("inc", "tax", "hlp"):
+            if action not in actions:
+                actions.append(action)
+        text = ctx.t("I did not quite understand. Did you mean one of these?")
+        return [Reply(text=text, buttons=menu.buttons(ctx, *actions[:3]))]
+
+
+def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
+    """Dialog slots are JSON: dates and decimals are stored as strings by the flows already; this guards it."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            out[key] = _jsonable(value)
+        elif isinstance(value, dt.date | dt.datetime):
+            out[key] = value.isoformat()
+        elif value is None or isinstance(value, str | int | float | bool | list):
+            out[key] = value
+        else:
+            out[key] = str(value)
+    return out

@@ -1,0 +1,37 @@
+"""One module per flow; ``registry()`` maps flow names (``dialogs.states.Flow``) to their handlers."""
+
+from __future__ import annotations
+
+from dialogs.flows.base import FlowHandler
+
+
+def registry() -> dict[str, FlowHandler]:
+    from dialogs.flows import (
+        consult,
+        deadlines,
+        entries,
+        erase,
+        help,
+        language,
+        menu,
+        onboarding,
+        settings,
+        summary,
+        taxes,
+    )
+
+    handlers: list[FlowHandler] = [
+        menu.MenuFlow(),
+        onboarding.OnboardingFlow(),
+        entries.EntryFlow("income"),
+        entries.EntryFlow("expense"),
+        taxes.TaxesFlow(),
+        deadlines.DeadlinesFlow(),
+        summary.SummaryFlow(),
+        settings.SettingsFlow(),
+        help.HelpFlow(),
+        erase.EraseFlow(),
+        consult.ConsultFlow(),
+        language.LanguageFlow(),
+    ]
+    return {h.name: h for h in handlers}

@@ -1,0 +1,102 @@
+"""Taxes now: social payments for the current month and, on the simplified regime, 910.00 for the current half-year.
+
+Each figure comes from the tax engine with its trace; «How is it calculated?» shows the trace in words
+(``render_explanation``). The button carries the period, so an old message still explains its own figures.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from dialogs.contract import Reply
+from dialogs.flows import menu
+from dialogs.flows.base import Ctx, FlowHandler, outdated
+from dialogs.format import money
+from dialogs.ports import TaxFigures
+from dialogs.states import Flow
+from nlu.types import ParseResult
+
+
+def month_range(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
+    return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1), dt.date(year, 12, 31))
+
+
+async def income_between(ctx: Ctx, start: dt.date, end: dt.date) -> Decimal:
+    rows = await ctx.store.entries(ctx.user.user_id, "income", start, end)
+    return sum((e.amount for e in rows), Decimal(0))
+
+
+def figures_text(ctx: Ctx, head: str, figures: TaxFigures) -> str:
+    lines = [head]
+    if figures.base is not None:
+        lines.append(ctx.t("Income recorded: {amount}", amount=money(figures.base)))
+    lines.extend(f"• {line.label(ctx.lang)}: {money(line.amount)}" for line in figures.lines)
+    lines.append(ctx.t("Total: {amount}", amount=money(figures.total)))
+    lines.extend("⚠️ " + (kk if ctx.lang == "kk" else ru) for ru, kk in figures.warnings)
+    return "\n".join(lines)
+
+
+class TaxesFlow(FlowHandler):
+    name = Flow.TAXES
+
+    async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
+        ctx.clear()
+        if not ctx.onboarded:
+            return await ctx.start(Flow.ONBOARDING)
+        if ctx.services.taxes is None:
+            return [Reply(text=ctx.t("The tax calculator is unavailable right now. Please try again later."))]
+        today = ctx.today
+        replies = [await self._month(ctx, today.year, today.month)]
+        if ctx.profile is not None and ctx.profile.regime == "simplified":
+            replies.append(await self._half(ctx, today.year, 1 if today.month <= 6 else 2))
+        replies[-1] = Reply(text=replies[-1].text, buttons=replies[-1].buttons + menu.buttons(ctx, "dl", "inc", "sum"))
+        return replies
+
+    async def _figures(self, ctx: Ctx, period: str) -> tuple[str, TaxFigures] | None:
+        taxes, profile = ctx.services.taxes, ctx.profile
+        if taxes is None or profile is None or len(period) < 6 or not period[1:].isdigit():
+            return None
+        year = int(period[1:5])
+        try:
+            if period[0] == "m":
+                month = int(period[5:])
+                income = await income_between(ctx, *month_range(year, month))
+                head = ctx.t("Social payments for yourself for {month:02d}.{year}:", month=month, year=year)
+                return head, taxes.month(profile, year, month, income)
+            if period[0] == "h":
+                half = int(period[5:])
+                income = await income_between(ctx, *half_range(year, half))
+                head = ctx.t("Declaration 910.00 for half-year {half} of {year}:", half=half, year=year)
+                return head, taxes.half_year(profile, year, half, income)
+        except ValueError:
+            return None
+        return None
+
+    async def _reply(self, ctx: Ctx, period: str) -> Reply:
+        found = await self._figures(ctx, period)
+        if found is None:
+            return Reply(text=ctx.t("I cannot calculate this period yet: its rules are not in my tables."))
+        head, figures = found
+        why = ctx.button(ctx.t("How is it calculated?"), self.name, "why", period)
+        return Reply(text=figures_text(ctx, head, figures), buttons=((why,),))
+
+    async def _month(self, ctx: Ctx, year: int, month: int) -> Reply:
+        return await self._reply(ctx, f"m{year}{month:02d}")
+
+    async def _half(self, ctx: Ctx, year: int, half: int) -> Reply:
+        return await self._reply(ctx, f"h{year}{half}")
+
+    async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        if action != "why":
+            return outdated(ctx)
+        found = await self._figures(ctx, arg)
+        taxes = ctx.services.taxes
+        if found is None or taxes is None:
+            return outdated(ctx)
+        return [Reply(text=taxes.explain(found[1], ctx.lang))]

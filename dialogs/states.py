@@ -1,0 +1,52 @@
+"""Every flow and step name in one place (they are persisted: rename only with a data migration).
+
+Flow names are short because they travel in button payloads (≤ 64 bytes).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+
+class Flow:
+    MENU: Final = "m"
+    ONBOARDING: Final = "ob"
+    INCOME: Final = "inc"
+    EXPENSE: Final = "exp"
+    TAXES: Final = "tax"
+    DEADLINES: Final = "dl"
+    SUMMARY: Final = "sum"
+    SETTINGS: Final = "set"
+    HELP: Final = "hlp"
+    ERASE: Final = "del"
+    CONSULT: Final = "ask"
+    LANGUAGE: Final = "lng"
+
+
+class Onboarding:
+    LANGUAGE: Final = "language"
+    IIN: Final = "iin"
+    REGIME: Final = "regime"
+    PLACE: Final = "place"
+    EMPLOYEES: Final = "employees"
+    BIRTH_YEAR: Final = "birth_year"
+
+
+class Entry:
+    """Steps of the income and the expense flows."""
+
+    AMOUNT: Final = "amount"
+    CONFIRM: Final = "confirm"
+    EDIT_AMOUNT: Final = "edit_amount"
+    EDIT_DATE: Final = "edit_date"
+    EDIT_PARTY: Final = "edit_party"
+
+
+class Settings:
+    MENU: Final = "menu"
+    PLACE: Final = "place"
+    EMPLOYEES: Final = "employees"
+
+
+class Erase:
+    CONFIRM: Final = "confirm"
