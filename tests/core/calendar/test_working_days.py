@@ -2,6 +2,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.calendar import add_working_days, is_working_day, next_working_day, working_days_between
 from core.calendar.working_days import load_transfers, transfers
@@ -76,3 +78,20 @@ def test_transfer_without_reference_is_rejected(tmp_path: Path) -> None:
     file.write_text("transfers:\n  - {working_day: 2024-05-04, day_off: 2024-05-08}\n", encoding="utf-8")
     with pytest.raises(ParameterError, match="reference"):
         load_transfers(file)
+
+
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2027, 12, 31)))
+def test_next_working_day_properties(day: dt.date) -> None:
+    moved = next_working_day(day)
+    assert moved >= day
+    assert is_working_day(moved)
+    assert working_days_between(day, moved) == 0  # nothing working was skipped
+    assert (moved - day).days <= 6
+
+
+@given(st.dates(min_value=D(2024, 1, 1), max_value=D(2026, 12, 31)), st.integers(min_value=-30, max_value=30))
+def test_add_working_days_lands_on_a_working_day(day: dt.date, n: int) -> None:
+    result = add_working_days(day, n)
+    assert is_working_day(result)
+    if n > 0:
+        assert working_days_between(day + dt.timedelta(days=1), result + dt.timedelta(days=1)) == n
