@@ -16,12 +16,22 @@ Quick reference (every function takes an ``AsyncSession`` first; none commits â€
 Modules: ``db`` (engine), ``models`` (tables), ``migrate`` (``run_migrations``), ``users`` (users, profiles, bindings,
 link codes), ``ledger`` (income/expenses, sums), ``obligations`` (obligations, reminders), ``dialog_state``
 (load/save with ``StaleState``), ``audit`` (append-only log), ``outbox`` (enqueue/claim/mark), ``updates``
-(``mark_processed``), ``effects`` (idempotent operations), ``vault`` (encrypted secrets), ``erasure`` (``erase_user``).
+(``mark_processed``), ``effects`` (idempotent operations), ``vault`` (encrypted secrets), ``documents``
+(counterparties, issued documents, gapless numbers), ``erasure`` (``erase_user``).
 """
 
 from core.storage.audit import PersonalDataInAudit, append_audit, audit_of
 from core.storage.db import Database, create_engine, normalise_url, sqlite_path
 from core.storage.dialog_state import StaleState, StateSnapshot, clear_state, load_state, save_state
+from core.storage.documents import (
+    counterparties_of,
+    documents_of,
+    find_document,
+    issue_document,
+    mark_document_paid,
+    save_counterparty,
+    set_esf_status,
+)
 from core.storage.effects import advance_effect, begin_effect, effects_of, get_effect
 from core.storage.erasure import ErasureReport, erase_user
 from core.storage.ledger import (
@@ -29,17 +39,21 @@ from core.storage.ledger import (
     add_income,
     expenses_by_month,
     income_by_month,
+    list_expenses,
     list_income,
     sum_expenses,
     sum_income,
     void_income,
 )
-from core.storage.migrate import current_revision, head_revision, run_migrations
+from core.storage.migrate import current_revision, head_revision, new_revision, run_migrations
 from core.storage.models import (
     AuditLog,
     Base,
     ChatBinding,
+    Counterparty,
     DialogState,
+    Document,
+    DocumentCounter,
     Effect,
     ExpenseEntry,
     IncomeEntry,
@@ -91,8 +105,11 @@ __all__ = [
     "AuditLog",
     "Base",
     "ChatBinding",
+    "Counterparty",
     "Database",
     "DialogState",
+    "Document",
+    "DocumentCounter",
     "Effect",
     "ErasureReport",
     "ExpenseEntry",
@@ -120,16 +137,19 @@ __all__ = [
     "claim_outbox",
     "clear_state",
     "consume_link_code",
+    "counterparties_of",
     "create_engine",
     "create_link_code",
     "current_revision",
     "defer",
     "delete_secrets",
+    "documents_of",
     "effects_of",
     "enqueue",
     "erase_user",
     "expenses_by_month",
     "find_binding",
+    "find_document",
     "get_effect",
     "get_or_create_user_for_chat",
     "get_profile",
@@ -137,12 +157,16 @@ __all__ = [
     "head_revision",
     "income_by_month",
     "insert_reminder_once",
+    "issue_document",
+    "list_expenses",
     "list_income",
     "load_state",
+    "mark_document_paid",
     "mark_failed",
     "mark_processed",
     "mark_sent",
     "move_binding",
+    "new_revision",
     "normalise_url",
     "obligations_of",
     "open_obligations",
@@ -151,8 +175,10 @@ __all__ = [
     "put_secret",
     "record_delivery",
     "run_migrations",
+    "save_counterparty",
     "save_state",
     "set_binding_status",
+    "set_esf_status",
     "set_language",
     "set_obligation_status",
     "sqlite_path",

@@ -3,13 +3,16 @@
 Erased (deleted or blanked): the profile's personal fields (ИИН, full name, birth date, pensioner, disability group,
 opt-in), every chat binding (so a later /start from the same chat is a new user), link codes, the dialog state,
 unsent outbox messages (and the text and chat id of sent ones), the key vault's secrets, counterparties of income and
-expense entries, request/result payloads of effects (they may hold names and ИИН), and derived obligations with
-their reminders.
+expense entries, request/result payloads of effects (they may hold names and ИИН), derived obligations with
+their reminders, the user's counterparties (their names, БИН/ИИН, accounts) and the content snapshots of issued
+documents (names, ИИН, addresses, line texts).
 
 Kept, detached from identity: the user row (a bare id, ``erased_at`` set), income and expense amounts and dates
 (the books behind filed declarations — tax records are kept for the limitation period), the effects' key/kind/status
-(that a submission or payment happened), the non-identifying profile facts used by kept calculations (regime, place,
-its rate, employees), and the audit log (append-only by law of this codebase; it holds ids and amounts only).
+(that a submission or payment happened), issued documents' type, number, date, totals and ESF registration number
+(numbering must stay gapless; the full copies live with the buyer and in ИС ЭСФ), the non-identifying profile
+facts used by kept calculations (regime, place, its rate, employees), and the audit log (append-only by this
+codebase's rule; it holds ids and amounts only).
 Processed-update keys hold no personal data and simply expire.
 """
 
@@ -25,7 +28,9 @@ from core.storage._util import rowcount
 from core.storage.audit import append_audit
 from core.storage.models import (
     ChatBinding,
+    Counterparty,
     DialogState,
+    Document,
     Effect,
     ExpenseEntry,
     IncomeEntry,
@@ -50,6 +55,8 @@ class ErasureReport:
     entries_scrubbed: int
     obligations: int
     effects_scrubbed: int
+    counterparties: int
+    documents_scrubbed: int
 
 
 async def _run(session: AsyncSession, stmt: object) -> int:
@@ -85,6 +92,10 @@ async def erase_user(
         effects_scrubbed=await _run(
             session, update(Effect).where(Effect.user_id == user_id).values(request={}, result=None)
         ),
+        documents_scrubbed=await _run(
+            session, update(Document).where(Document.user_id == user_id).values(content={}, counterparty_id=None)
+        ),
+        counterparties=await _run(session, delete(Counterparty).where(Counterparty.user_id == user_id)),
     )
     await _run(session, delete(LinkCode).where(LinkCode.user_id == user_id))
     await _run(session, delete(DialogState).where(DialogState.user_id == user_id))

@@ -156,6 +156,18 @@ async def list_income(
     return list((await session.scalars(stmt.order_by(IncomeEntry.received_on, IncomeEntry.id))).all())
 
 
+async def list_expenses(
+    session: AsyncSession, user_id: int, start: dt.date | None = None, end: dt.date | None = None
+) -> list[ExpenseEntry]:
+    """The user's expense entries (voided ones too, marked), oldest first."""
+    stmt = select(ExpenseEntry).where(ExpenseEntry.user_id == user_id)
+    if start is not None:
+        stmt = stmt.where(ExpenseEntry.paid_on >= start)
+    if end is not None:
+        stmt = stmt.where(ExpenseEntry.paid_on <= end)
+    return list((await session.scalars(stmt.order_by(ExpenseEntry.paid_on, ExpenseEntry.id))).all())
+
+
 async def void_income(session: AsyncSession, user_id: int, entry_id: int, now: dt.datetime | None = None) -> bool:
     """Void an income entry of this user (kept, left out of sums); False when not found or already void."""
     stmt = (
@@ -171,6 +183,7 @@ __all__ = [
     "add_income",
     "expenses_by_month",
     "income_by_month",
+    "list_expenses",
     "list_income",
     "sum_expenses",
     "sum_income",

@@ -59,6 +59,22 @@ async def run_migrations(url: str | URL, revision: str = "head") -> None:
         await engine.dispose()
 
 
+def new_revision(message: str) -> Path:
+    """Autogenerate the next migration (``NNNN_message.py``) from the models' difference to head. For developers."""
+    import asyncio
+    import tempfile
+
+    script = ScriptDirectory.from_config(alembic_config())
+    number = len(list(script.walk_revisions())) + 1
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'head.sqlite3'}"
+        asyncio.run(run_migrations(url))
+        generated = command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=f"{number:04d}")
+    if generated is None or isinstance(generated, list):
+        raise RuntimeError("alembic generated no single revision")
+    return Path(generated.path)
+
+
 async def current_revision(url: str | URL) -> str | None:
     """The revision the database is at (``None`` when never migrated)."""
     engine = create_engine(url)

@@ -310,3 +310,76 @@ class SecretBlob(Base):
     # Non-secret facts about the secret (certificate serial, not_after) — never the key or its password.
     meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+DOCUMENT_TYPES = ("invoice", "act", "waybill")
+DOCUMENT_STATUSES = ("issued", "void")
+
+
+class Counterparty(Base):
+    """A client or supplier of the user (контрагент): name, БИН/ИИН, address, bank account, VAT status."""
+
+    __tablename__ = "counterparties"
+    __table_args__ = (
+        UniqueConstraint("user_id", "bin_iin"),
+        Index("ix_counterparties_user_name", "user_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(300))
+    bin_iin: Mapped[str | None] = mapped_column(String(12), default=None)
+    address: Mapped[str | None] = mapped_column(String(500), default=None)
+    iban: Mapped[str | None] = mapped_column(String(34), default=None)
+    bic: Mapped[str | None] = mapped_column(String(11), default=None)
+    kbe: Mapped[str | None] = mapped_column(String(2), default=None)
+    vat_payer: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Document(Base):
+    """An issued primary document (счёт на оплату, АВР, накладная): numbered per user and type, never edited.
+
+    ``content`` is the immutable snapshot (seller, buyer, line items, words); a correction is a new document with
+    ``corrects_id``; an act made from an invoice points to it with ``source_document_id``.
+    """
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("user_id", "doc_type", "number"),
+        UniqueConstraint("user_id", "idempotency_key"),
+        CheckConstraint(_in("doc_type", DOCUMENT_TYPES), name="doc_type"),
+        CheckConstraint(_in("status", DOCUMENT_STATUSES), name="status"),
+        Index("ix_documents_user_issued", "user_id", "issued_on"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    doc_type: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
+    issued_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="issued")
+    counterparty_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counterparties.id", ondelete="SET NULL"), default=None, index=True
+    )
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    source_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"), default=None)
+    total: Mapped[Decimal] = mapped_column(Money)
+    vat: Mapped[Decimal | None] = mapped_column(Money, default=None)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    idempotency_key: Mapped[str] = mapped_column(String(128))
+    esf_registration_number: Mapped[str | None] = mapped_column(String(64), default=None)
+    esf_status: Mapped[str | None] = mapped_column(String(16), default=None)
+    paid_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DocumentCounter(Base):
+    """The last number issued per user and document type: numbering without gaps or duplicates."""
+
+    __tablename__ = "document_counters"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,8 +1,8 @@
 """${message}
 
 Revision ID: ${up_revision}
-Revises: ${down_revision | comma,n}
-Create Date: ${create_date}
+Revises: ${repr(down_revision)}
+Create Date: ${create_date.date()}
 """
 
 from __future__ import annotations

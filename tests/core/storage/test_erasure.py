@@ -16,18 +16,22 @@ from core.storage import (
     audit_of,
     begin_effect,
     claim_outbox,
+    counterparties_of,
+    documents_of,
     enqueue,
     erase_user,
     get_effect,
     get_or_create_user_for_chat,
     get_profile,
     get_secret,
+    issue_document,
     list_income,
     load_state,
     mark_sent,
     move_binding,
     obligations_of,
     put_secret,
+    save_counterparty,
     save_state,
     sum_income,
     update_profile,
@@ -51,6 +55,10 @@ async def _populated_user(db: Database) -> int:
         await put_secret(s, user.id, "signing", b"ct", b"wk")
         await upsert_obligation(s, user.id, "opv", "pay", "2026-02", dt.date(2026, 3, 25))
         await begin_effect(s, "pay:opv:2026-02", user.id, "payment", {"iin": "900101300007", "amount": 8500})
+        client = await save_counterparty(s, user.id, "ТОО Альфа", bin_iin="240140000120")
+        content = {"seller": {"iin": "900101300007"}}
+        await issue_document(s, user.id, "invoice", dt.date(2026, 2, 1), Decimal(150000), content, "inv-1",
+                             counterparty_id=client.id)  # fmt: skip
         await enqueue(s, "telegram", "555", {"text": "Иванов, ваш платёж"}, "sent-one", user_id=user.id)
         await enqueue(s, "telegram", "555", {"text": "ждёт"}, "pending-one", user_id=user.id)
         await s.commit()
@@ -95,6 +103,9 @@ async def test_erase_user(database: Database) -> None:
         assert (effect.request, effect.kind) == ({}, "payment")
         outbox = (await s.scalars(select(OutboxMessage))).all()
         assert [(m.status, m.payload, m.chat_id) for m in outbox] == [("sent", {}, "")]
+        assert await counterparties_of(s, uid) == []
+        [doc] = await documents_of(s, uid)
+        assert (doc.number, doc.total, doc.content, doc.counterparty_id) == (1, Decimal(150000), {}, None)
         [audit] = await audit_of(s, uid)
         assert audit.action == "user.erased"
         assert audit.correlation_id == "erase-1"

@@ -15,6 +15,7 @@ from core.storage import (
     expenses_by_month,
     get_or_create_user_for_chat,
     income_by_month,
+    list_expenses,
     list_income,
     sum_expenses,
     sum_income,
@@ -107,5 +108,7 @@ async def test_sums_by_period_and_month(database: Database) -> None:
         assert await sum_income(s, uid, dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == Decimal(0)
         assert await sum_expenses(s, uid, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == Decimal(50)
         assert await expenses_by_month(s, uid, dt.date(2026, 1, 1), dt.date(2026, 12, 31)) == {(2026, 2): Decimal(50)}
+        [expense] = await list_expenses(s, uid, dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+        assert (expense.counterparty, expense.paid_on) == ("магазин", dt.date(2026, 2, 3))
     assert half == Decimal("600.30")
     assert by_month == {(2026, 1): Decimal("100.10"), (2026, 2): Decimal("500.20"), (2026, 7): Decimal(5000)}
