@@ -11,7 +11,7 @@ from nlu.features import MAX_CHARS
 from nlu.model import IntentModel, default_model
 from nlu.types import OUT_OF_SCOPE, Entity, IntentScore, ParseResult
 
-CONFIDENCE_THRESHOLD = 0.35
+CONFIDENCE_THRESHOLD = 0.3
 """Below this top-intent probability the intent is ``out_of_scope`` (the dialog asks a clarifying question).
 
 Chosen on the held-out file (docs/nlu.md): correct predictions rarely fall under it, unrelated chatter mostly does.

@@ -42,6 +42,8 @@ _AMOUNT = re.compile(
     rf"(?:\s?(?P<cur>{_CURRENCY})(?![^\W\d_]))?(?!\d)",
     re.UNICODE,
 )
+# "до 1975", "с 2024", "в 2026": a year, not an amount (an amount in that range carries a currency or multiplier).
+_YEAR_BEFORE = re.compile(r"(?:до|с|в|во|после|от|по|года|году|год|жыл|жылы|родился|родилась)\s+$")
 _CURRENCY_AFTER = re.compile(rf"\s?(?:{_CURRENCY})(?![^\W\d_])")
 
 
@@ -59,9 +61,20 @@ def _multiplier(word: str) -> Decimal:
     return _SHORT_MULT.get(word) or MULTIPLIERS[word]
 
 
+def _is_year(match: re.Match[str], low: str) -> bool:
+    raw = match.group("num")
+    if match.group("mult") or match.group("cur") or not (raw.isdigit() and 1900 <= int(raw) <= 2099):
+        return False
+    return _YEAR_BEFORE.search(low, max(0, match.start() - 12), match.start()) is not None
+
+
 def extract(low: str) -> list[Span]:
     """Amount spans in lower-case text."""
-    spans = [span for match in _AMOUNT.finditer(low) if (span := _from_digits(match)) is not None]
+    spans = [
+        span
+        for match in _AMOUNT.finditer(low)
+        if not _is_year(match, low) and (span := _from_digits(match)) is not None
+    ]
     for number in word_numbers(low):
         end = number.end
         currency = _CURRENCY_AFTER.match(low, end)

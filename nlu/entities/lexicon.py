@@ -14,6 +14,11 @@ from nlu.entities.base import Span
 EXTRACTOR = "LexiconExtractor"
 FORM_EXTRACTOR = "RegexFormExtractor"
 _LEXICON = Path(__file__).resolve().parent.parent / "lexicons" / "terms.yml"
+# "на счёт", "мой счет", "со счета": a bank account, not an invoice to issue.
+_ACCOUNT_BEFORE = re.compile(
+    r"(?:на|со|с|мой|моего|моем|моём|лицевой|лицевого|расчетный|расчетного|банковский|банковского|по)\s+$"
+)
+_ACCOUNT_FORMS = frozenset({"счет", "счета", "счету", "счетом", "счете"})
 _B = r"(?<![\w])"
 _E = r"(?![\w])"
 
@@ -70,6 +75,10 @@ def extract(text: str, low: str) -> list[Span]:
     for entity, pattern, forms, case_sensitive in _patterns():
         source = text if case_sensitive else low
         for match in pattern.finditer(source):
+            if match.group(1) in _ACCOUNT_FORMS and _ACCOUNT_BEFORE.search(
+                low, max(0, match.start() - 16), match.start()
+            ):
+                continue
             spans.append(Span(entity, forms[match.group(1)], match.start(), match.end(), EXTRACTOR))
     spans.extend(_forms(low))
     return spans
