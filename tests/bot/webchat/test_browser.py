@@ -7,9 +7,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
+from aiogram import Dispatcher
 
-from bot.emulator import RunningServer, TelegramEmulator
-from tests.bot.emulator.helpers import PNG_1x1
+from bot.emulator import Limits, RunningServer, TelegramEmulator, serve
+from bot.webchat import create_webchat_app
+from tests.bot.emulator.helpers import TOKEN, PNG_1x1, close_bot, echo_router, make_bot, polling
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -18,27 +21,50 @@ ARGS = [
 ]  # fmt: skip
 REQUIRE_BROWSER = os.environ.get("ASISTENT_REQUIRE_BROWSER") == "1"
 
-pytestmark = pytest.mark.browser
+# One browser for the module (its start is most of the cost); each test gets a fresh server and context.
+pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 if not CHROMIUM.exists():
     if REQUIRE_BROWSER:
         pytest.fail("ASISTENT_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing", pytrace=False)
     pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium", allow_module_level=True)
 
-from playwright.async_api import Page, async_playwright, expect  # noqa: E402 - only when a browser is there
+from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402 - only with a browser
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield browser
+        await browser.close()
 
 
 @pytest.fixture
-async def page(chat_server: RunningServer) -> AsyncIterator[Page]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        context = await browser.new_context(accept_downloads=True)
-        context.set_default_timeout(10_000)
-        page = await context.new_page()
-        await page.goto(chat_server.url + "/")
-        yield page
-        await context.close()
-        await browser.close()
+def emulator() -> TelegramEmulator:
+    return TelegramEmulator(token=TOKEN, limits=Limits.relaxed())
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def chat_server(emulator: TelegramEmulator) -> AsyncIterator[RunningServer]:
+    running = await serve(create_webchat_app(emulator))
+    bot = make_bot(running.url)
+    dp = Dispatcher()
+    dp.include_router(echo_router())
+    async with polling(dp, bot):
+        yield running
+    await close_bot(bot)
+    await running.close()
+
+
+@pytest_asyncio.fixture(loop_scope="module")
+async def page(browser: Browser, chat_server: RunningServer) -> AsyncIterator[Page]:
+    context = await browser.new_context(accept_downloads=True)
+    context.set_default_timeout(10_000)
+    page = await context.new_page()
+    await page.goto(chat_server.url + "/")
+    yield page
+    await context.close()
 
 
 async def _send(page: Page, text: str) -> None:
