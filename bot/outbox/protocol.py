@@ -22,8 +22,10 @@ class OutboxItem:
     channel: str
     chat_id: str
     payload: dict[str, Any]
-    attempts: int = 0
-    dedupe_key: str | None = None
+    #: attempts so far, this one included (a claim counts an attempt; ``defer`` gives it back)
+    attempts: int = 1
+    dedupe_key: str = ""
+    claimed_by: str = ""
 
 
 class OutboxWriter(Protocol):
@@ -35,20 +37,27 @@ class OutboxWriter(Protocol):
 
 
 class OutboxStore(OutboxWriter, Protocol):
-    """The durable queue. ``claim`` leases rows to one worker until ``now + lease``; a row whose lease expired
-    (its worker crashed) is claimable again — at-least-once delivery."""
+    """The durable queue. ``claim`` leases rows to one worker until ``now + lease`` and counts an attempt; a row
+    whose lease expired (its worker crashed) is claimable again — at-least-once delivery. The finishing calls return
+    False when the worker no longer holds the row (its lease expired and another worker took it)."""
 
     async def claim(
-        self, *, worker_id: str, limit: int, now: dt.datetime, lease: dt.timedelta
+        self, *, worker_id: str, channel: str, limit: int, now: dt.datetime, lease: dt.timedelta
     ) -> Sequence[OutboxItem]: ...
 
-    async def mark_sent(self, item: OutboxItem, *, provider_message_id: str, now: dt.datetime) -> None: ...
+    async def mark_sent(self, item: OutboxItem, *, provider_message_id: str, now: dt.datetime) -> bool: ...
 
-    async def retry_later(
-        self, item: OutboxItem, *, not_before: dt.datetime, error: str, count_attempt: bool
-    ) -> None: ...
+    async def defer(self, item: OutboxItem, *, not_before: dt.datetime) -> bool:
+        """Back to pending, untried (429): the attempt is not counted."""
+        ...
 
-    async def mark_failed(self, item: OutboxItem, *, error: str, now: dt.datetime) -> None: ...
+    async def retry(self, item: OutboxItem, *, retry_at: dt.datetime, error: str) -> bool:
+        """A failed attempt, to be retried from ``retry_at``."""
+        ...
+
+    async def fail(self, item: OutboxItem, *, error: str) -> bool:
+        """Failed for good."""
+        ...
 
 
 class RetryAfter(Exception):  # noqa: N818 — named after the HTTP header
