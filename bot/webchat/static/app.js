@@ -89,7 +89,7 @@
 
   function bubbleView(entry) {
     if (entry.kind === "toast") {
-      const line = el("p", "toast-entry", `🔔 ${entry.text}`);
+      const line = el("p", "toast-entry", entry.text);
       line.dataset.entryId = entry.id;
       return line;
     }
@@ -104,7 +104,7 @@
       bubble.append(img);
     }
     if (entry.document) {
-      const link = el("a", "document", `📄 ${entry.document.name} (${formatSize(entry.document.size)})`);
+      const link = el("a", "document", `${entry.document.name} (${formatSize(entry.document.size)})`);
       link.href = `${entry.document.url}?download=1`;
       link.download = entry.document.name;
       link.title = t("download");

@@ -127,3 +127,18 @@ async def test_delete_and_chat_action(emulator: TelegramEmulator, bot: Bot) -> N
     assert await bot.send_chat_action(user.id, "typing")
     assert await bot.delete_message(user.id, sent.message_id)
     assert emulator.bot_messages(user.id) == []
+
+
+async def test_access_log_never_shows_the_token(
+    bot: Bot, emulator: TelegramEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.emulator import redact_path
+
+    assert redact_path(f"/bot{TOKEN}/getMe") == "/bot<token>/getMe"
+    assert redact_path(f"/file/bot{TOKEN}/documents/file_1.pdf") == "/file/bot<token>/documents/file_1.pdf"
+    with caplog.at_level("INFO", logger="aiohttp.access"):
+        await bot.get_me()
+    lines = [r.getMessage() for r in caplog.records if r.name == "aiohttp.access"]
+    assert lines
+    assert "POST /bot<token>/getMe 200" in lines[0]
+    assert all(TOKEN.split(":")[1] not in line for line in lines)
