@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     # tariff
     PLATFORM_FEE_TENGE: int = 2000
 
+    # runtime: Telegram front end, outbox sender, reminder scheduler (asistent run / asistent worker)
+    #: keys the owner tags of button payloads; keep it stable across restarts (default: a file in DATA_DIR)
+    DIALOG_PAYLOAD_SECRET: SecretStr | None = None
+    TELEGRAM_MAX_FILE_BYTES: int = 10 * 1024 * 1024
+    TELEGRAM_POLLING_CONCURRENCY: int = 32
+    OUTBOX_BATCH_SIZE: int = 50
+    OUTBOX_LEASE_SECONDS: float = 60.0
+    OUTBOX_MAX_ATTEMPTS: int = 5
+    REMINDER_TICK_SECONDS: float = 60.0
+    LOG_LEVEL: str = "INFO"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
