@@ -1,7 +1,8 @@
 """Button payloads: short ASCII ``flow:action:arg:tag`` strings, ≤ 64 bytes (Telegram callback_data).
 
-``tag`` is a keyed hash of the owner's user id with a server secret, so a payload pressed in another user's chat (a
-forwarded message, a forged callback) decodes to nothing and the engine does nothing.
+``tag`` is a keyed hash (HMAC-SHA256, server secret) of the owner's user id and the payload's body, so a payload
+pressed in another user's chat (a forwarded message, a forged or edited callback) decodes to nothing and the engine
+does nothing.
 """
 
 from __future__ import annotations
@@ -35,15 +36,17 @@ class PayloadCodec:
             raise ValueError("payload secret must not be empty")
         self._secret = secret
 
-    def tag(self, owner: str) -> str:
-        digest = hmac.new(self._secret, owner.encode(), hashlib.sha256).digest()[:TAG_BYTES]
+    def tag(self, owner: str, body: str) -> str:
+        message = f"{owner}\x1f{body}".encode()
+        digest = hmac.new(self._secret, message, hashlib.sha256).digest()[:TAG_BYTES]
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
     def encode(self, owner: str, flow: str, action: str, arg: str = "") -> str:
         for part in (flow, action, arg):
             if not _PART.match(part):
                 raise ValueError(f"payload part not plain ASCII: {part!r}")
-        raw = f"{flow}:{action}:{arg}:{self.tag(owner)}"
+        body = f"{flow}:{action}:{arg}"
+        raw = f"{body}:{self.tag(owner, body)}"
         if len(raw.encode()) > MAX_PAYLOAD_BYTES:
             raise ValueError(f"payload over {MAX_PAYLOAD_BYTES} bytes: {raw!r}")
         return raw
@@ -56,6 +59,6 @@ class PayloadCodec:
         if len(parts) != 4 or not all(_PART.match(p) for p in parts[:3]):
             return None
         flow, action, arg, tag = parts
-        if not flow or not action or not hmac.compare_digest(tag, self.tag(owner)):
+        if not flow or not action or not hmac.compare_digest(tag, self.tag(owner, f"{flow}:{action}:{arg}")):
             return None
         return Payload(flow, action, arg)

@@ -47,6 +47,7 @@ class ProfileData:
     employees: int = 0
     birth_year: int | None = None
     onboarded: bool = False
+    onboarded_on: dt.date | None = None  # obligations due before it get no reminders
 
 
 @dataclass(slots=True)

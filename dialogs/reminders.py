@@ -97,6 +97,8 @@ async def run_tick(store: ReminderStore, calendar: Calendar, now: dt.datetime) -
     for user_id, lang, profile in await store.onboarded_users():
         users += 1
         start = today - dt.timedelta(days=OVERDUE_WINDOW_DAYS)
+        if profile.onboarded_on is not None:  # nothing from before the user came to us
+            start = max(start, profile.onboarded_on)
         for item in calendar.obligations(profile, start, today + dt.timedelta(days=EARLY_DAYS)):
             obligation_id = await store.upsert_obligation(user_id, item)
             obligations += 1

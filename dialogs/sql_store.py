@@ -18,6 +18,7 @@ from core import storage
 from core.identity import iin_birth_date
 from core.storage import Database
 from core.storage.models import Obligation, Profile, User
+from dialogs.clock import KZ_TZ, kz_today
 from dialogs.contract import ChatRef, Reply
 from dialogs.i18n import Lang
 from dialogs.ports import REGIMES, DialogSnapshot, Entry, EntryKind, ObligationDue, ProfileData, StaleState, UserRef
@@ -84,6 +85,7 @@ class SqlStore:
             employees=row.employees,
             birth_year=row.birth_date.year if row.birth_date else None,
             onboarded=row.onboarded_at is not None,
+            onboarded_on=kz_today(row.onboarded_at) if row.onboarded_at else None,
         )
 
     async def save_profile(self, user_id: str, profile: ProfileData) -> None:
@@ -100,7 +102,10 @@ class SqlStore:
             "birth_date": birth,
         }
         if profile.onboarded and row.onboarded_at is None:
-            changes["onboarded_at"] = storage.utcnow()
+            day = profile.onboarded_on
+            changes["onboarded_at"] = (
+                dt.datetime.combine(day, dt.time(12), tzinfo=KZ_TZ).astimezone(dt.UTC) if day else storage.utcnow()
+            )
         await storage.update_profile(self.session, int(user_id), **changes)
 
     async def add_entry(self, user_id: str, entry: Entry, idempotency_key: str) -> bool:

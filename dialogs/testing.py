@@ -87,7 +87,7 @@ class ScriptedChat:
 
     def expect(self, *fragments: str) -> None:
         """Every fragment appears (case-insensitive) in the last replies' text."""
-        text = self.text.lower()
+        text = self.text.lower().replace("\u00a0", " ")  # amounts use no-break spaces
         for fragment in fragments:
             if fragment.lower() not in text:
                 raise ScriptError(f"{fragment!r} not in the reply:\n{self.text}")

@@ -28,12 +28,16 @@ MAX_PARTY = 200
 
 
 def amount_from(text: str, parse: ParseResult | None) -> Decimal | None:
-    raw = entity(parse, "amount")
-    if raw is not None:
+    """The amount the NLU found (a minus sign written before it kept: "-5000" is negative), else our own parse."""
+    for item in parse["entities"] if parse else []:
+        if item["entity"] != "amount":
+            continue
         try:
-            return Decimal(raw)
+            value = Decimal(str(item["value"]))
         except InvalidOperation:
-            pass
+            break
+        before = text[: item["start"]].rstrip()
+        return -abs(value) if before.endswith(("-", "−", "–")) else value
     found = parse_amount_text(text)
     return found[0] if found else None
 

@@ -259,6 +259,7 @@ class OnboardingFlow(FlowHandler):
             employees=employees if isinstance(employees, int) else 0,
             birth_year=year,
             onboarded=True,
+            onboarded_on=ctx.today,
         )
         await ctx.save_profile(profile)
         await ctx.store.audit(ctx.user.user_id, "profile.onboarded", {"regime": profile.regime})

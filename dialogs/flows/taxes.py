@@ -55,7 +55,9 @@ class TaxesFlow(FlowHandler):
         replies = [await self._month(ctx, today.year, today.month)]
         if ctx.profile is not None and ctx.profile.regime == "simplified":
             replies.append(await self._half(ctx, today.year, 1 if today.month <= 6 else 2))
-        replies[-1] = Reply(text=replies[-1].text, buttons=replies[-1].buttons + menu.buttons(ctx, "dl", "inc", "sum"))
+        last = replies[-1]
+        why = last.buttons[0] if last.buttons else ()
+        replies[-1] = Reply(text=last.text, buttons=((*why, *menu.buttons(ctx, "dl", "inc")[0]),))
         return replies
 
     async def _figures(self, ctx: Ctx, period: str) -> tuple[str, TaxFigures] | None:
