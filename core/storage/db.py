@@ -62,10 +62,11 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}}
         if sqlite_path(parsed) is None:
             options["poolclass"] = StaticPool  # one shared in-memory database
-        engine = create_async_engine(parsed, **options, **kwargs)
+        engine = create_async_engine(parsed, **{**options, **kwargs})
         _install_sqlite_hooks(engine)
         return engine
-    return create_async_engine(parsed, pool_pre_ping=True, **kwargs)
+    # pre-ping: a pooled connection that died with a server restart is replaced instead of failing one update
+    return create_async_engine(parsed, **{"pool_pre_ping": True, **kwargs})
 
 
 class Database:

@@ -42,6 +42,12 @@ def _upgrade(connection: Connection, revision: str) -> None:
     command.upgrade(config, revision)
 
 
+def _downgrade(connection: Connection, revision: str) -> None:
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.downgrade(config, revision)
+
+
 def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
@@ -55,6 +61,16 @@ async def run_migrations(url: str | URL, revision: str = "head") -> None:
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade, revision)
+    finally:
+        await engine.dispose()
+
+
+async def downgrade_migrations(url: str | URL, revision: str = "base") -> None:
+    """Downgrade the database at ``url`` to ``revision`` (``base``: nothing left). For developers and tests."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.run_sync(_downgrade, revision)
     finally:
         await engine.dispose()
 

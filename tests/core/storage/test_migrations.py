@@ -59,3 +59,16 @@ async def test_sqlite_pragmas(sqlite_db: Database) -> None:
         assert (await connection.execute(text("PRAGMA journal_mode"))).scalar_one() == "wal"
         assert (await connection.execute(text("PRAGMA foreign_keys"))).scalar_one() == 1
         assert (await connection.execute(text("PRAGMA busy_timeout"))).scalar_one() == 30000
+
+
+async def test_downgrade_to_base_and_up_again(database: Database) -> None:
+    from core.storage.migrate import downgrade_migrations
+
+    await database.dispose()  # no pooled connection may hold the tables
+    await downgrade_migrations(database.url)
+    assert await current_revision(database.url) is None
+    async with database.engine.connect() as connection:
+        assert set(await connection.run_sync(lambda c: c.dialect.get_table_names(c))) <= {"alembic_version"}
+    await run_migrations(database.url)
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(_diff) == []
