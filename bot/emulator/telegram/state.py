@@ -206,20 +206,27 @@ class TelegramEmulator:
             fields["caption"] = caption
         return self._user_message(chat, fields)
 
-    def press_button(self, chat_id: int, message_id: int, callback_data: str) -> JsonDict:
-        """The user presses an inline button of a bot message; the button must be on it now."""
+    def press_button(
+        self, chat_id: int, message_id: int, callback_data: str, *, as_user: int | None = None, forge: bool = False
+    ) -> JsonDict:
+        """The user presses an inline button of a bot message; the button must be on it now.
+
+        ``as_user`` presses as another simulated user (a button from someone else's chat) and ``forge`` skips the
+        button check (crafted callback data): both for tests of the "not your button" rules.
+        """
         chat = self.user_chat(chat_id)
+        presser = self.user_chat(as_user).user if as_user is not None else chat.user
         entry = chat.messages.get(message_id)
         if entry is None or entry.message is None or entry.deleted:
             raise UserSideError("no such message")
         rows = entry.message.get("reply_markup", {}).get("inline_keyboard", [])
-        if not any(button.get("callback_data") == callback_data for row in rows for button in row):
+        if not forge and not any(button.get("callback_data") == callback_data for row in rows for button in row):
             raise UserSideError("no such button")
         query_id = str(secrets.randbelow(10**18))
         self.callback_queries[query_id] = (chat_id, message_id)
         query = {
             "id": query_id,
-            "from": chat.user.as_api(),
+            "from": presser.as_api(),
             "message": entry.message,
             "chat_instance": str(chat_id * 7 + 13),
             "data": callback_data,
