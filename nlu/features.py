@@ -19,7 +19,9 @@ from nlu.text import lemma, normalise
 from nlu.types import Entity
 
 MAX_CHARS = 2000
-"""Only the first ``MAX_CHARS`` characters are analysed (a 5 000-character paste still parses in milliseconds)."""
+"""Entities are looked for in the first ``MAX_CHARS`` characters (a 5 000-character paste parses in milliseconds)."""
+CLASSIFY_CHARS = 400
+"""The intent is decided on the first ``CLASSIFY_CHARS`` characters: what a message is about comes first."""
 
 _REPLACED = frozenset({"amount", "date", "period", "iin_bin", "counterparty", "form"})
 _CHAR_NGRAMS = (2, 5)
@@ -51,15 +53,19 @@ def classifier_text(text: str, entities: Sequence[Entity]) -> str:
     return re.sub(r"\d", "0", joined)
 
 
-def char_ngrams(view: str) -> list[str]:
-    """Character n-grams inside word boundaries, like scikit-learn's ``char_wb`` analyzer."""
-    grams: list[str] = []
+@lru_cache(maxsize=65536)
+def _word_char_ngrams(word: str) -> tuple[str, ...]:
+    padded = f" {word} "
+    size = len(padded)
     low, high = _CHAR_NGRAMS
+    return tuple(padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1))
+
+
+def char_ngrams(view: str) -> list[str]:
+    """Character n-grams inside word boundaries, like scikit-learn's ``char_wb`` analyzer (cached per word)."""
+    grams: list[str] = []
     for word in view.split():
-        padded = f" {word} "
-        size = len(padded)
-        for n in range(low, min(high, size) + 1):
-            grams.extend(padded[i : i + n] for i in range(size - n + 1))
+        grams.extend(_word_char_ngrams(word))
     return grams
 
 
@@ -74,5 +80,6 @@ def word_ngrams(view: str, entities: Sequence[Entity]) -> list[str]:
 
 def features(text: str, entities: Sequence[Entity]) -> tuple[list[str], list[str]]:
     """The two feature streams of one text: char n-grams and lemma n-grams (weighted and normalised apart)."""
-    view = classifier_text(text[:MAX_CHARS], entities)
+    head = text[:CLASSIFY_CHARS]
+    view = classifier_text(head, [e for e in entities if e["end"] <= len(head)])
     return char_ngrams(view), word_ngrams(view, entities)

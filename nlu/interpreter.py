@@ -56,10 +56,10 @@ class LocalInterpreter:
     def _parse(self, text: str, today: dt.date) -> ParseResult:
         entities = extract_entities(text[:MAX_CHARS], today)
         probabilities = self._model.probabilities(text, entities)
-        order = probabilities.argsort()[::-1]
-        ranking = [
-            IntentScore(name=self._model.classes[i], confidence=round(float(probabilities[i]), 4)) for i in order
-        ]
+        order = probabilities.argsort()[::-1].tolist()
+        rounded = probabilities.round(4).tolist()
+        classes = self._model.classes
+        ranking = [IntentScore(name=classes[i], confidence=rounded[i]) for i in order]
         if not any(ch.isalnum() for ch in text) and ranking[0]["name"] not in ("affirm", "deny", "greet"):
             return _out_of_scope(text, entities, ranking, 1.0)
         if ranking[0]["confidence"] < self._threshold:

@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -40,6 +38,7 @@ _TOL = 1e-3
 _WORD_WEIGHT = 0.8
 _log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 
 @dataclass(frozen=True)
@@ -50,13 +49,14 @@ class Stream:
     idf: FloatArray
     weight: float
 
-    def vector(self, grams: Sequence[str]) -> tuple[list[int], FloatArray]:
+    def vector(self, grams: Sequence[str]) -> tuple[IntArray, FloatArray]:
         """Column indices and L2-normalised sublinear TF-IDF weights of the known grams."""
-        counts = Counter(g for g in grams if g in self.vocabulary)
-        if not counts:
-            return [], np.zeros(0)
-        columns = [self.vocabulary[g] for g in counts]
-        values = np.array([1.0 + math.log(c) for c in counts.values()]) * self.idf[columns]
+        get = self.vocabulary.get
+        ids = [i for i in map(get, grams) if i is not None]
+        if not ids:
+            return np.zeros(0, dtype=np.intp), np.zeros(0)
+        columns, counts = np.unique(np.array(ids, dtype=np.intp), return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[columns]
         norm = float(np.sqrt(values @ values))
         return columns, values * (self.weight / norm)
 
@@ -78,10 +78,10 @@ class IntentModel:
         w_cols, w_vals = self.words.vector(word_grams)
         offset = len(self.chars.vocabulary)
         scores = self.intercept.copy()
-        if c_cols:
+        if c_cols.size:
             scores += c_vals @ self.coef[c_cols]
-        if w_cols:
-            scores += w_vals @ self.coef[[offset + c for c in w_cols]]
+        if w_cols.size:
+            scores += w_vals @ self.coef[w_cols + offset]
         scores -= scores.max()
         exp = np.exp(scores)
         result: FloatArray = exp / exp.sum()
@@ -103,7 +103,7 @@ def _fit_stream(docs: list[list[str]], weight: float) -> tuple[Stream, sparse.cs
     for i, doc in enumerate(docs):
         columns, values = stream.vector(doc)
         rows.extend([i] * len(columns))
-        cols.extend(columns)
+        cols.extend(columns.tolist())
         vals.extend(values.tolist())
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocabulary)))
     return stream, matrix

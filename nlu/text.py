@@ -141,7 +141,10 @@ def morph() -> pymorphy3.MorphAnalyzer:
 
 def normalise(text: str) -> str:
     """Lower case with ``ё→е``; the length is kept so offsets stay valid."""
-    return text.lower().replace("ё", "е")
+    low = text.lower()
+    if len(low) != len(text):  # "İ".lower() is two characters: fold char by char, keeping such ones as they are
+        low = "".join(ch if len(folded := ch.lower()) != 1 else folded for ch in text)
+    return low.replace("ё", "е")
 
 
 def is_kazakh_word(word: str) -> bool:

@@ -65,7 +65,7 @@ _STOP = frozenset(
 )
 
 
-_OBLIQUE = frozenset({"gent", "datv", "accs", "ablt", "loct"})
+_OBLIQUE = ("gent", "datv", "accs", "ablt", "loct")
 
 
 @lru_cache(maxsize=4096)
@@ -74,9 +74,11 @@ def _nominative(word: str) -> str:
         return word
     parses = morph().parse(word.lower())
     # An oblique singular noun reading ("Альфы" → gent of "альфа", not the plural of a name "Альф").
-    best = next((p for p in parses if {"NOUN", "sing"} <= p.tag.grammemes and p.tag.case in _OBLIQUE), None)
-    if best is None:
+    # Prepositional case is rare here (no "в/о" before names), so a gent/datv reading beats a loct one.
+    readings = [p for p in parses if {"NOUN", "sing"} <= p.tag.grammemes and p.tag.case in _OBLIQUE]
+    if not readings:
         return word
+    best = min(readings, key=lambda p: (_OBLIQUE.index(p.tag.case), -p.score))
     normal = str(best.normal_form)
     return normal[:1].upper() + normal[1:] if word[:1].isupper() else normal
 

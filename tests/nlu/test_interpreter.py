@@ -1,0 +1,107 @@
+"""The parse result: Rasa shape, the closed intent list, the out-of-scope threshold, robustness."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from nlu import INTENTS, Interpreter, LocalInterpreter, get_interpreter
+from nlu.model import build
+from tests.nlu.conftest import TODAY
+
+
+def test_rasa_parse_shape(interpreter: LocalInterpreter) -> None:
+    result = interpreter.parse("пришло 200к от Альфы", today=TODAY)
+    assert set(result) == {"text", "intent", "intent_ranking", "entities"}
+    assert result["text"] == "пришло 200к от Альфы"
+    assert set(result["intent"]) == {"name", "confidence"}
+    assert result["intent"]["name"] == "record_income"
+    assert 0.0 <= result["intent"]["confidence"] <= 1.0
+    ranking = result["intent_ranking"]
+    assert ranking[0] == result["intent"]
+    assert [r["confidence"] for r in ranking] == sorted((r["confidence"] for r in ranking), reverse=True)
+    assert {r["name"] for r in ranking} == set(INTENTS)
+    for entity in result["entities"]:
+        assert set(entity) == {"entity", "value", "start", "end", "extractor"}
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("amount", "200000"), ("counterparty", "Альфа")]
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("пришло 200к от Альфы", "record_income"),
+        ("салық қанша?", "show_taxes"),
+        ("сдай 910 за первое полугодие", "file_declaration"),
+        ("привет", "greet"),
+        ("да", "affirm"),
+        ("жоқ", "deny"),
+        ("👍", "affirm"),
+        ("переключи на казахский", "change_language"),
+    ],
+)
+def test_issue_examples(interpreter: LocalInterpreter, text: str, intent: str) -> None:
+    assert interpreter.parse(text, today=TODAY)["intent"]["name"] == intent
+
+
+def test_below_threshold_is_out_of_scope() -> None:
+    strict = LocalInterpreter(threshold=0.999999)
+    result = strict.parse("нанял бухгалтера, наверное", today=TODAY)
+    assert result["intent"] == {"name": "out_of_scope", "confidence": 0.999999}
+    assert result["intent_ranking"][0]["name"] == "out_of_scope"
+    assert len({r["name"] for r in result["intent_ranking"]}) == len(result["intent_ranking"])
+
+
+def test_unrelated_chatter_is_out_of_scope(interpreter: LocalInterpreter) -> None:
+    assert interpreter.parse("какая погода будет в выходные", today=TODAY)["intent"]["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text", ["", "   ", "🙂🙂🙂", "\n\t", "?!", "\x00\x01", "İİİ", "a" * 5000, "пришло 200к " * 500]
+)
+def test_never_raises(interpreter: LocalInterpreter, text: str) -> None:
+    result = interpreter.parse(text, today=TODAY)
+    assert result["text"] == text
+    assert result["intent"]["name"] in INTENTS
+    for entity in result["entities"]:
+        assert 0 <= entity["start"] < entity["end"] <= len(text)
+
+
+def test_empty_and_emoji_only_are_out_of_scope(interpreter: LocalInterpreter) -> None:
+    assert interpreter.parse("")["intent"]["name"] == "out_of_scope"
+    assert interpreter.parse("🙂🙂")["intent"]["name"] == "out_of_scope"
+
+
+def test_offsets_survive_case_folding(interpreter: LocalInterpreter) -> None:
+    text = "İ пришло 200к"
+    amounts = [e for e in interpreter.parse(text, today=TODAY)["entities"] if e["entity"] == "amount"]
+    assert [text[e["start"] : e["end"]] for e in amounts] == ["200к"]
+
+
+def test_default_today_is_the_local_date(interpreter: LocalInterpreter) -> None:
+    entities = interpreter.parse("вчера пришло 5000")["entities"]
+    assert entities[0]["value"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+
+
+def test_protocol_and_default_interpreter() -> None:
+    assert isinstance(LocalInterpreter(), Interpreter)
+    assert isinstance(get_interpreter(), Interpreter)
+
+
+def test_model_cache_round_trip(tmp_path: Path) -> None:
+    built = build(cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("intent-*.npz"))) == 1
+    loaded = build(cache_dir=tmp_path)
+    text = "сколько налогов за прошлый месяц"
+    a = LocalInterpreter(built).parse(text, today=TODAY)
+    b = LocalInterpreter(loaded).parse(text, today=TODAY)
+    assert a == b
+
+
+def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
+    build(cache_dir=tmp_path)
+    (cached,) = tmp_path.glob("intent-*.npz")
+    cached.write_bytes(b"not a model")
+    model = build(cache_dir=tmp_path)
+    assert LocalInterpreter(model).parse("привет")["intent"]["name"] == "greet"
