@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,13 +12,13 @@ from aiogram import Dispatcher
 from bot.emulator import Limits, RunningServer, TelegramEmulator, serve
 from bot.webchat import create_webchat_app
 from tests.bot.emulator.helpers import TOKEN, PNG_1x1, close_bot, echo_router, make_bot, polling
+from tests.conftest import REQUIRE_BROWSER
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]  # fmt: skip
-REQUIRE_BROWSER = os.environ.get("ASISTENT_REQUIRE_BROWSER") == "1"
 
 # One browser for the module (its start is most of the cost); each test gets a fresh server and context.
 pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
