@@ -3,19 +3,13 @@ emulator) via ``TelegramAPIServer.from_base``. Tokens never reach a log line: ``
 
 from __future__ import annotations
 
-import re
-
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import PRODUCTION, TelegramAPIServer
 
-_TOKEN_IN_URL = re.compile(r"/bot\d+:[A-Za-z0-9_-]+")
-_TOKEN = re.compile(r"\b\d{3,}:[A-Za-z0-9_-]{6,}\b")
+from bot.runtime.logs import mask_token
 
-
-def mask_token(text: str) -> str:
-    """``…/bot123:ABC…/sendMessage`` → ``…/bot***/sendMessage``, and a bare token → ``***``."""
-    return _TOKEN.sub("***", _TOKEN_IN_URL.sub("/bot***", text))
+__all__ = ["api_server", "make_bot", "mask_token"]
 
 
 def api_server(base_url: str | None) -> TelegramAPIServer:

@@ -37,14 +37,14 @@ def text_event(update_id: int, message: Message, user: User, text: str) -> TextE
     return TextEvent(chat=chat_ref(user), text=text, event_id=str(update_id), received_at=_received_at(message))
 
 
-def button_event(update_id: int, callback: CallbackQuery) -> ButtonEvent:
+def button_event(update_id: int, callback: CallbackQuery, now: dt.datetime) -> ButtonEvent:
     """A press on an inline button; ``message_ref`` is the id of the message holding it."""
     message_ref = str(callback.message.message_id) if callback.message is not None else None
     return ButtonEvent(
         chat=chat_ref(callback.from_user),
         payload=callback.data or "",
         event_id=str(update_id),
-        received_at=dt.datetime.now(dt.UTC),
+        received_at=now,
         message_ref=message_ref,
     )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from aiogram import Bot
 
@@ -15,6 +16,12 @@ from dialogs.contract import DialogEngine, InputEvent, Reply
 #: Default cap on a downloaded file (Telegram's cloud Bot API serves files up to 20 MB).
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 
+Now = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
 
 @dataclass(slots=True)
 class FrontEnd:
@@ -23,6 +30,8 @@ class FrontEnd:
     engine: DialogEngine
     outbox: OutboxWriter | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: the time of a button press (Telegram gives none); messages carry their own date
+    now: Now = field(default=utcnow)
 
     async def ask(self, event: InputEvent) -> Sequence[Reply]:
         """The engine's replies (the engine never raises by contract; if it does, the error net answers)."""
@@ -31,7 +40,7 @@ class FrontEnd:
     async def deliver(
         self, bot: Bot, chat_id: int, replies: Sequence[Reply], *, event_id: str, edit_message_id: int | None = None
     ) -> list[int]:
-        delivery = ReplyDelivery(TelegramRenderer(bot), self.outbox)
+        delivery = ReplyDelivery(TelegramRenderer(bot), self.outbox, self.now)
         return await delivery.deliver(chat_id, replies, event_id=event_id, edit_message_id=edit_message_id)
 
     async def handle(self, bot: Bot, event: InputEvent, chat_id: int) -> list[int]:

@@ -24,7 +24,7 @@ def router() -> Router:
 
     @r.callback_query()
     async def on_button(callback: CallbackQuery, bot: Bot, front: FrontEnd, event_update: Update) -> None:
-        event = button_event(event_update.update_id, callback)
+        event = button_event(event_update.update_id, callback, front.now())
         replies = await front.ask(event)
         notice = next((reply.notice for reply in replies if reply.notice), None)
         try:

@@ -1,0 +1,246 @@
+"""The running product: ``asistent run`` (everything in one process) and ``asistent worker`` (sender + scheduler).
+
+```mermaid
+flowchart LR
+    subgraph run["asistent run (one process, HTTP_HOST:HTTP_PORT)"]
+        HTTP[aiohttp app] --> PAGE[web chat page /]
+        HTTP --> EMU["Bot API emulator /bot&lt;token&gt;/… (local mode only)"]
+        HTTP --> WH["/telegram/webhook (webhook mode)"]
+        POLL[long polling] --> DP[aiogram Dispatcher]
+        WH --> DP
+        DP --> ENG[dialogs Engine] --> DB[(SQLite / PostgreSQL)]
+        DP -->|inline replies| API
+        SND[outbox sender] --> API
+        SCH[reminder scheduler] -->|scheduler_tick| DB
+        SND -->|claim, mark| DB
+    end
+    API{{"Bot API: emulator, TELEGRAM_API_SERVER or Telegram"}}
+    POLL -->|getUpdates| API
+    subgraph worker["asistent worker (any number)"]
+        SND2[outbox sender] --> API
+        SCH2[reminder scheduler]
+    end
+    SND2 & SCH2 --> DB
+```
+
+Modes of ``asistent run`` (chosen by the settings):
+
+- **local** — no ``TELEGRAM_BOT_TOKEN``: the Telegram emulator and the web chat are served at the root of
+  ``http://HTTP_HOST:HTTP_PORT`` (page at ``/``, Bot API at ``/bot<token>/<method>``), and the bot long-polls that
+  emulator exactly as it would Telegram.
+- **polling** — a token: long polling against ``TELEGRAM_API_SERVER``; the HTTP app serves ``/healthz``.
+- **webhook** — a token and ``WEBHOOK_URL``: ``setWebhook`` with ``TELEGRAM_WEBHOOK_SECRET``, updates on the path of
+  ``WEBHOOK_URL`` (``/telegram/webhook`` if it has none) of the same HTTP app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from aiogram import Bot, Dispatcher
+from aiohttp import web
+
+from bot.emulator import RunningServer, serve
+from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
+from bot.outbox import OutboxSender, SenderConfig, TokenBucket
+from bot.outbox.sql import SqlOutbox
+from bot.outbox.telegram import TelegramChannelSender
+from bot.telegram import build_dispatcher, make_bot
+from bot.telegram.webhook import mount_webhook, register_webhook, webhook_path
+from bot.webchat.app import create_webchat_app
+from core.settings import Settings
+from core.storage import Database, run_migrations
+from dialogs.engine import Engine
+from dialogs.reminders import scheduler_tick
+from dialogs.services import default_services
+from dialogs.sql_store import SqlStores
+
+log = logging.getLogger("asistent.app")
+
+Mode = Literal["local", "polling", "webhook"]
+PAYLOAD_SECRET_FILE = "payload_secret"  # noqa: S105 — a file name, not a secret
+
+
+def mode_of(settings: Settings) -> Mode:
+    if settings.TELEGRAM_BOT_TOKEN is None or not settings.TELEGRAM_BOT_TOKEN.get_secret_value():
+        return "local"
+    return "webhook" if settings.WEBHOOK_URL else "polling"
+
+
+def payload_secret(settings: Settings) -> bytes:
+    """``DIALOG_PAYLOAD_SECRET``, or a random secret kept in ``DATA_DIR`` (created once, readable by us only)."""
+    if settings.DIALOG_PAYLOAD_SECRET is not None:
+        return settings.DIALOG_PAYLOAD_SECRET.get_secret_value().encode()
+    path = Path(settings.DATA_DIR) / PAYLOAD_SECRET_FILE
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32), encoding="ascii")
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip().encode()
+
+
+def local_api_base(settings: Settings) -> str:
+    """Where the local emulator of ``asistent run`` answers, as a bot in another process (a worker) sees it."""
+    return _loopback(f"http://{settings.HTTP_HOST}:{settings.HTTP_PORT}")
+
+
+def _loopback(url: str) -> str:
+    """A wildcard bind (``0.0.0.0``) is reached over loopback."""
+    for wildcard in ("//0.0.0.0:", "//[::]:", "//:"):
+        url = url.replace(wildcard, "//127.0.0.1:")
+    return url
+
+
+def bot_for(settings: Settings) -> Bot:
+    """The bot of the settings: the real token against ``TELEGRAM_API_SERVER``, or the emulator's in local mode."""
+    if mode_of(settings) == "local":
+        return make_bot(DEFAULT_TOKEN, local_api_base(settings))
+    assert settings.TELEGRAM_BOT_TOKEN is not None
+    return make_bot(settings.TELEGRAM_BOT_TOKEN.get_secret_value(), settings.TELEGRAM_API_SERVER)
+
+
+def sender_for(settings: Settings, database: Database, bot: Bot) -> OutboxSender:
+    config = SenderConfig(
+        batch_size=settings.OUTBOX_BATCH_SIZE,
+        lease=_seconds(settings.OUTBOX_LEASE_SECONDS),
+        max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
+    )
+    buckets = {"telegram": TokenBucket(settings.OUTBOX_RATE_PER_SECOND)}
+    return OutboxSender(SqlOutbox(database), [TelegramChannelSender(bot)], buckets, config=config)
+
+
+def _seconds(value: float) -> dt.timedelta:
+    return dt.timedelta(seconds=value)
+
+
+async def scheduler_loop(database: Database, stop: asyncio.Event, every: float) -> None:
+    """Call ``dialogs.reminders.scheduler_tick`` every ``every`` seconds until ``stop``; a failed tick is logged."""
+    log.info("reminder scheduler started (every %.0f s)", every)
+    while not stop.is_set():
+        try:
+            async with database.transaction() as session:
+                report = await scheduler_tick(session, dt.datetime.now(dt.UTC))
+            if report.reminders:
+                log.info("scheduler: %d reminders queued", report.reminders)
+        except Exception:
+            log.exception("scheduler tick failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+    log.info("reminder scheduler stopped")
+
+
+async def _healthz(_: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+@dataclass
+class Runtime:
+    """What ``run_all`` started, so tests and the shutdown path can reach it."""
+
+    settings: Settings
+    mode: Mode
+    database: Database
+    bot: Bot
+    dispatcher: Dispatcher
+    server: RunningServer
+    emulator: TelegramEmulator | None = None
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+
+async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
+    """Start ``asistent run``: HTTP app, bot (polling or webhook), outbox sender, scheduler."""
+    mode = mode_of(settings)
+    if migrate:
+        await run_migrations(settings.DATABASE_URL)
+    database = Database(settings.DATABASE_URL)
+    engine = Engine(SqlStores(database), default_services(), payload_secret(settings))
+    dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
+    emulator: TelegramEmulator | None = None
+    if mode == "local":
+        emulator = TelegramEmulator()
+        app = create_webchat_app(emulator)
+    else:
+        app = web.Application()
+    app.router.add_get("/healthz", _healthz)
+    bot = None if mode == "local" else bot_for(settings)
+    if mode == "webhook" and bot is not None:
+        assert settings.WEBHOOK_URL is not None
+        secret = settings.TELEGRAM_WEBHOOK_SECRET.get_secret_value() if settings.TELEGRAM_WEBHOOK_SECRET else None
+        mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=secret)
+    server = await serve(app, settings.HTTP_HOST, settings.HTTP_PORT)
+    if bot is None:  # local: the emulator is up now, at the real port (HTTP_PORT=0 picks a free one)
+        bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
+    runtime = Runtime(settings, mode, database, bot, dp, server, emulator)
+    try:
+        await _start_bot(runtime)
+    except BaseException:
+        await stop_all(runtime)
+        raise
+    runtime.tasks.append(asyncio.create_task(sender_for(settings, database, bot).run(runtime.stop)))
+    runtime.tasks.append(asyncio.create_task(scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS)))
+    log.info("asistent run: %s mode, http %s", mode, server.url)
+    if mode == "local":
+        log.info("open %s/ to chat with the bot", server.url)
+    return runtime
+
+
+async def _start_bot(runtime: Runtime) -> None:
+    settings, bot, dp = runtime.settings, runtime.bot, runtime.dispatcher
+    if runtime.mode == "webhook":
+        assert settings.WEBHOOK_URL is not None
+        secret = settings.TELEGRAM_WEBHOOK_SECRET.get_secret_value() if settings.TELEGRAM_WEBHOOK_SECRET else None
+        await dp.emit_startup(bot=bot, dispatcher=dp)
+        await register_webhook(bot, dp, url=settings.WEBHOOK_URL, secret=secret)
+        log.info("webhook registered at %s", webhook_path(settings.WEBHOOK_URL))
+        return
+    await bot.delete_webhook(drop_pending_updates=False)  # getUpdates is refused while a webhook is set
+    runtime.tasks.append(
+        asyncio.create_task(
+            dp.start_polling(
+                bot,
+                handle_signals=False,
+                close_bot_session=False,
+                tasks_concurrency_limit=settings.TELEGRAM_POLLING_CONCURRENCY,
+            )
+        )
+    )
+
+
+async def stop_all(runtime: Runtime) -> None:
+    """Graceful shutdown: stop taking updates, let the loops finish their round, close everything."""
+    runtime.stop.set()
+    if runtime.mode != "webhook":
+        with contextlib.suppress(RuntimeError):  # polling had not started
+            await runtime.dispatcher.stop_polling()
+    for task in runtime.tasks:
+        with contextlib.suppress(asyncio.CancelledError):
+            try:
+                await asyncio.wait_for(task, timeout=10)
+            except TimeoutError:
+                log.warning("a background task did not stop in time; cancelled")
+    await runtime.server.close()
+    await runtime.bot.session.close()
+    await runtime.database.dispose()
+    log.info("asistent stopped")
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
+    """``asistent worker``: the outbox sender and the scheduler only; run as many as you like."""
+    database = Database(settings.DATABASE_URL)
+    bot = bot_for(settings)
+    try:
+        await asyncio.gather(
+            sender_for(settings, database, bot).run(stop),
+            scheduler_loop(database, stop, settings.REMINDER_TICK_SECONDS),
+        )
+    finally:
+        await bot.session.close()
+        await database.dispose()
