@@ -25,7 +25,7 @@ from dialogs.services import default_services
 from dialogs.sql_store import SqlStores
 
 _LABEL = b"asistent/dialogs/payload-tags/v1"
-SECRET_FILE = "payload-secret"
+SECRET_FILE = "payload-secret"  # noqa: S105 — a file name, not a secret
 
 
 def _derive(master: bytes) -> bytes:
