@@ -70,11 +70,10 @@ def _is_year(match: re.Match[str], low: str) -> bool:
 
 def extract(low: str) -> list[Span]:
     """Amount spans in lower-case text."""
-    spans = [
-        span
-        for match in _AMOUNT.finditer(low)
-        if not _is_year(match, low) and (span := _from_digits(match)) is not None
+    found = [
+        (match, span) for match in _AMOUNT.finditer(low) if not _is_year(match, low) and (span := _from_digits(match))
     ]
+    spans = _merge_compounds(low, found)
     for number in word_numbers(low):
         end = number.end
         currency = _CURRENCY_AFTER.match(low, end)
@@ -83,6 +82,28 @@ def extract(low: str) -> list[Span]:
         if number.multiplied or (currency and number.value >= 1) or number.value >= _MIN_BARE:
             spans.append(Span("amount", decimal_string(number.value), number.start, end, EXTRACTOR))
     return spans
+
+
+def _merge_compounds(low: str, found: list[tuple[re.Match[str], Span]]) -> list[Span]:
+    """ "5 млн 200 тыс" → 5200000, "2 тысячи 500 тг" → 2500: a multiplied amount followed by a smaller remainder."""
+    spans: list[Span] = []
+    for match, span in found:
+        if spans and _continues(low, spans[-1], match, span):
+            head = spans.pop()
+            total = Decimal(head.value or 0) + Decimal(span.value or 0)
+            span = Span("amount", decimal_string(total), head.start, span.end, EXTRACTOR)
+        spans.append(span)
+    return spans
+
+
+def _continues(low: str, head: Span, match: re.Match[str], tail: Span) -> bool:
+    if low[head.end : match.start()].strip() not in ("", "и", "және") or head.value is None or tail.value is None:
+        return False
+    head_match = _AMOUNT.match(low, head.start)
+    if head_match is None or not head_match.group("mult") or head_match.group("cur"):
+        return False
+    unit = _multiplier(head_match.group("mult"))
+    return Decimal(head.value) % unit == 0 and Decimal(tail.value) < unit
 
 
 def _from_digits(match: re.Match[str]) -> Span | None:

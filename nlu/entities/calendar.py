@@ -63,7 +63,7 @@ _ORDINAL = (
     r"|(?P<ru>перв|втор|трет|четв[её]рт)[а-я]*"
     r"|(?P<kk>бірінші|екінші|үшінші|төртінші)"
 )
-_YEAR_WORD = r"(?:г\.?|гг\.?|год[а-я]*|жыл[а-яәіңғүұқөһ]*)(?![\w])"
+_YEAR_WORD = r"(?:г\.?|гг\.?|год[а-я]*|жыл[а-яәіңғүұқөһ]*|ж\.)(?![\w])"
 _YEAR_TAIL = rf"(?:\s*(?P<year>20\d\d|19\d\d)(?:\s*{_YEAR_WORD})?)?"
 _YEAR_HEAD = rf"(?:(?P<year0>20\d\d)\s*(?:{_YEAR_WORD}\s*)?)?"
 _QUARTER = re.compile(
@@ -75,11 +75,15 @@ _HALF = re.compile(
     rf"жарты\s?жылдық[а-яәіңғүұқөһ]*|жартыжылдык[а-я]*|ж/ж)(?![\w]){_YEAR_TAIL}"
 )
 _RELATIVE = re.compile(
-    r"(?<![\w])(?P<rel>позапрошл[а-я]*|прошл[а-я]*|предыдущ[а-я]*|последн[а-я]*|эт[а-я]{1,2}|текущ[а-я]*|нынешн[а-я]*"
+    r"(?<![\w])(?P<rel>позапрошл[а-я]*|прошл[а-я]*|предыдущ[а-я]*|последн[а-я]*|эт[а-я]{1,3}|текущ[а-я]*|нынешн[а-я]*"
     r"|следующ[а-я]*|будущ[а-я]*|өткен|осы|келесі|алдыңғы|былтырғы|ағымдағы|биылғы)\s+"
     r"(?P<unit>месяц[а-я]*|мес\.?|квартал[а-я]*|полугод[а-я]*|год[а-я]*|ай[а-яәіңғүұқөһ]*|тоқсан[а-яәіңғүұқөһ]*"
     r"|жартыжылдық[а-яәіңғүұқөһ]*|жыл[а-яәіңғүұқөһ]*)(?![\w])"
 )
+_REL_YEAR_AFTER = re.compile(
+    r"\s+(?P<rel>позапрошл[а-я]*|прошл[а-я]*|предыдущ[а-я]*|эт[а-я]{1,3}|текущ[а-я]*|следующ[а-я]*)\s+год[а-я]*(?![\w])"
+)
+_REL_YEAR_BEFORE = re.compile(r"(?P<rel>өткен|осы|келесі|былтырғы|биылғы)\s+(?:жыл[а-яәіңғүұқөһ]*\s+)?$")
 _BARE_YEAR_WORDS = re.compile(r"(?<![\w])(?P<w>былтыр|биыл|былтырғы|биылғы)(?![\w])")
 _YEAR = re.compile(rf"(?<![\w.,])(?P<year>20\d\d|19\d\d)\s*-?\s*{_YEAR_WORD}")
 _YEAR_AFTER_PREPOSITION = re.compile(
@@ -88,6 +92,7 @@ _YEAR_AFTER_PREPOSITION = re.compile(
 _NUMERIC_DATE = re.compile(
     r"(?<![\w.,])(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)(?:[./](?P<y>\d{4}|\d{2}))?(?![\d])"
     r"(?!\s?(?:к|k|т|тыс|млн|млрд|мың|тг|тенге|теңге|₸)(?![^\W\d_]))(?![.,]\d)"
+    r"(?!\s?(?:тысяч|миллион|миллиард|лимон|лям)[а-я]*)"
 )
 _ISO_DATE = re.compile(r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)")
 _DAY_MONTH = re.compile(
@@ -239,11 +244,11 @@ def _periods(low: str, today: dt.date) -> list[Span]:
         index = int(match["q"]) if match["q"] else _ordinal(match)
         year = _year(match["qyear"] if match["q"] else (match["year"] or match["year0"]))
         if index:
-            spans.append(_span(match, _part_period("Q", index, 3, year, today)))
+            spans.append(_part_span(low, match, "Q", index, year, today))
     for match in _HALF.finditer(low):
         index = _ordinal(match)
         if index in (1, 2):
-            spans.append(_span(match, _part_period("H", index, 6, _year(match["year"] or match["year0"]), today)))
+            spans.append(_part_span(low, match, "H", index, _year(match["year"] or match["year0"]), today))
     for match in _RELATIVE.finditer(low):
         spans.append(_span(match, _shift(match["unit"], _step(match["rel"]), today)))
     for match in _BARE_YEAR_WORDS.finditer(low):
@@ -270,9 +275,30 @@ def _month_spans(low: str, today: dt.date) -> list[Span]:
             year, start = int(head.group(1)), head.start()
         if year_match:
             end = year_match.end()
+        if year is None and (relative := _with_relative_year(low, start, end, today)):
+            year, start, end = relative
         spans.append(Span("period", _month_period(month, year, today), start, end, EXTRACTOR))
     return spans
 
 
 def _span(match: re.Match[str], value: str) -> Span:
     return Span("period", value, match.start(), match.end(), EXTRACTOR)
+
+
+def _with_relative_year(low: str, start: int, end: int, today: dt.date) -> tuple[int, int, int] | None:
+    """ "4 квартал прошлого года", "өткен жылғы қазан": the year and the widened span, or ``None``."""
+    after = _REL_YEAR_AFTER.match(low, end)
+    if after:
+        return today.year + _step(after["rel"]), start, after.end()
+    before = _REL_YEAR_BEFORE.search(low, max(0, start - 24), start)
+    if before:
+        return today.year + _step(before["rel"]), before.start(), end
+    return None
+
+
+def _part_span(low: str, match: re.Match[str], kind: str, index: int, year: int | None, today: dt.date) -> Span:
+    size = 3 if kind == "Q" else 6
+    start, end = match.start(), match.end()
+    if year is None and (relative := _with_relative_year(low, start, end, today)):
+        year, start, end = relative
+    return Span("period", _part_period(kind, index, size, year, today), start, end, EXTRACTOR)

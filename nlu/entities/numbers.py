@@ -50,7 +50,8 @@ _HALF = frozenset({"жарым"})
 MULTIPLIERS: dict[str, Decimal] = {
     **dict.fromkeys(("тысяча", "тысячи", "тысяч", "тысячу", "тыщ", "тыщи", "тыща", "мың", "мын"), Decimal(1000)),
     **dict.fromkeys(
-        ("миллион", "миллиона", "миллионов", "млн", "лям", "ляма", "лямов", "миллионға", "миллионды"), Decimal(10**6)
+        ("миллион", "миллиона", "миллионов", "млн", "лям", "ляма", "лямов", "лимон", "лимона", "лимонов", "миллионға"),
+        Decimal(10**6),
     ),
     **dict.fromkeys(("миллиард", "миллиарда", "миллиардов", "млрд"), Decimal(10**9)),
     **dict.fromkeys(("полмиллиона", "пол-миллиона", "поллимона", "пол-ляма", "полляма"), Decimal(500_000)),
@@ -118,6 +119,9 @@ def _value(words: list[str]) -> tuple[Decimal | None, bool]:
             current = Decimal(0)
             multiplied = True
             half_pending = False
+            seen = True
+        elif _SMALL[word] == 100 and 0 < current < 10:
+            current *= 100  # Kazakh hundreds: "үш жүз" is 3 × 100 (Russian has "триста")
             seen = True
         else:
             current += _SMALL[word]
