@@ -30,7 +30,7 @@ from core.calc import (
 )
 from core.calc.periods import Month
 
-# TODO(lead): core.calendar.deadlines is the single source of due dates; no local fallback is needed any more.
+# Due dates (already moved to working days) come from the calendar, never computed here.
 from core.calendar.deadlines import f910_deadlines, social_payments_due
 from core.money import parse_amount
 

@@ -13,12 +13,13 @@ Bad input raises ``CalcInputError`` (``UnsupportedPeriodError`` for a year or re
     payroll("2026-03", Decimal(300000), employer="legal_entity")
     declaration_910(2026, 1, places={"astana": Decimal(8_000_000), "karasai": Decimal(4_000_000)})
     self_employed("2026-03", Decimal(500000))                 # extra["eligible"]
+    limit_usage("simplified", 2026, Decimal(2_000_000_000))    # lines limit, used, remaining + limit_* warnings
 """
 
 from __future__ import annotations
 
 from core.calc.errors import CalcInputError, UnknownPlaceError, UnsupportedPeriodError
-from core.calc.limits import limit_warning, simplified_limit, vat_threshold, vat_warning
+from core.calc.limits import limit_usage, limit_warning, simplified_limit, vat_threshold, vat_warning
 from core.calc.payroll import EMPLOYERS, Employer, payroll
 from core.calc.periods import HalfYear, Month, supported_years
 from core.calc.self_employed import self_employed
@@ -40,6 +41,7 @@ __all__ = [
     "UnknownPlaceError",
     "UnsupportedPeriodError",
     "declaration_910",
+    "limit_usage",
     "limit_warning",
     "payroll",
     "render_explanation",

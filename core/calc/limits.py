@@ -6,7 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from core.calc import notices
-from core.explain import CalcWarning
+from core.calc._common import ZERO
+from core.calc._trace import Tracer
+from core.calc.errors import CalcInputError, UnsupportedPeriodError
+from core.calc.periods import check_year, non_negative
+from core.explain import CalcResult, CalcWarning
 from core.rules import parameters
 
 _REGIME_NAMES = {
@@ -60,3 +64,47 @@ def vat_warning(year: int, turnover: Decimal, *, special_regime: bool) -> CalcWa
         return None  # 2026: special-regime payers cannot register; the regime limit warns instead
     threshold = vat_threshold(year)
     return notices.vat_threshold(turnover, threshold) if turnover >= threshold else None
+
+
+def limit_usage(regime: str, year: int, used: Decimal, *, month: int | None = None) -> CalcResult:
+    """How much of a regime's income limit ``used`` takes, with the limit and VAT warnings.
+
+    ``regime``: ``simplified`` (``used`` = the half-year's income before 2026, the year's income from 2026),
+    ``self_employed`` (``used`` = the month's income; ``month`` required) or ``general`` (no regime limit, VAT only).
+    Lines: ``limit``, ``used``, ``remaining`` (0 for ``general``).
+    """
+    check_year(year)
+    used = non_negative("income", used)
+    on = dt.date(year, month or 1, 1)
+    t = Tracer(on)
+    if regime == "simplified":
+        limit = t.mrp("simplified.limit_mrp", dt.date(year, 1, 1))
+        per_ru, per_kk = (
+            ("полугодие", "жарты жыл") if t.v("simplified.limit_period") == "half_year" else ("год", "жыл")
+        )
+        rule_ru, rule_kk = (
+            f"{t.d('simplified.limit_mrp')} МРП за {per_ru}",
+            f"{per_kk} үшін {t.d('simplified.limit_mrp')} АЕК",
+        )
+    elif regime == "self_employed":
+        if month is None:
+            raise CalcInputError("the self-employed limit is monthly: give the month")
+        if not t.peek("self_employed.available"):
+            raise UnsupportedPeriodError(f"the self-employed regime does not exist in {year}")
+        limit = t.mrp("self_employed.limit_mrp_month")
+        rule_ru, rule_kk = (
+            f"{t.d('self_employed.limit_mrp_month')} МРП в месяц",
+            f"айына {t.d('self_employed.limit_mrp_month')} АЕК",
+        )
+    elif regime == "general":
+        limit, rule_ru, rule_kk = ZERO, "у ОУР нет предела дохода", "ЖБТ-да табыс шегі жоқ"
+    else:
+        raise CalcInputError(f"regime must be simplified, self_employed or general, got {regime!r}")
+    t.line("limit", limit, rule_ru, rule_kk)
+    t.line("used", used, "доход за период", "кезеңдегі табыс")
+    t.line("remaining", max(ZERO, limit - used), "предел − доход, не ниже 0", "шек − табыс, 0-ден кем емес")
+    t.warn(limit_warning(regime, used, limit, on))
+    if regime != "self_employed":
+        t.warn(vat_warning(year, used, special_regime=regime == "simplified"))
+    period = f"{year:04d}-{month:02d}" if month else f"{year:04d}"
+    return t.result("limits", period, used, {"regime": regime})

@@ -57,12 +57,3 @@ def employees_exceeded(employees: int, limit: int) -> CalcWarning:
         f"Численность {employees} больше предела режима ({limit}, включая ИП).",
         f"Қызметкерлер саны {employees} режим шегінен ({limit}, ЖК-ні қоса) көп.",
     )
-
-
-def verify_flag(path: str) -> CalcWarning:
-    """A value used in the result has doubts in its source."""
-    return CalcWarning(
-        "rule_needs_verification",
-        f"Расчёт использует параметр с сомнительным источником ({path}); сверьте с кодексом.",
-        f"Есеп дереккөзі күмәнді параметрді пайдаланады ({path}); кодекспен салыстырыңыз.",
-    )

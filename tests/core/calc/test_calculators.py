@@ -13,6 +13,7 @@ from core.calc import (
     UnknownPlaceError,
     UnsupportedPeriodError,
     declaration_910,
+    limit_usage,
     payroll,
     self_employed,
     self_payments,
@@ -146,3 +147,32 @@ def test_self_employed_exempt_pensioner() -> None:
     result = self_employed("2026-02", Decimal(100_000), pensioner=True)
     assert result.total == 0
     assert result.extra["eligible"] is True
+
+
+@pytest.mark.parametrize(
+    ("regime", "year", "used", "month", "codes"),
+    [
+        ("simplified", 2026, 1_297_500_000, None, ["limit_50"]),  # 50 % of 600 000 МРП × 4 325
+        ("simplified", 2026, 2_466_000_000, None, ["limit_95"]),
+        ("simplified", 2026, 2_595_000_001, None, ["limit_exceeded"]),
+        ("simplified", 2024, 70_000_000, None, ["limit_50"]),  # 24 038 × 3 692 = 88 748 296 per half-year
+        ("simplified", 2025, 80_000_000, None, ["limit_80", "vat_threshold"]),  # 20 000 × 3 932 = 78 640 000
+        ("general", 2026, 43_250_000, None, ["vat_threshold"]),  # 10 000 × 4 325
+        ("general", 2026, 43_249_999, None, []),
+        ("general", 2025, 78_640_000, None, ["vat_threshold"]),
+        ("self_employed", 2026, 1_038_000, 5, ["limit_80"]),
+    ],
+)
+def test_limit_usage(regime: str, year: int, used: int, month: int | None, codes: list[str]) -> None:
+    result = limit_usage(regime, year, Decimal(used), month=month)
+    assert [w.code for w in result.warnings] == codes
+    assert result.lines["remaining"] == max(0, result.lines["limit"] - used)
+
+
+def test_limit_usage_bad_input() -> None:
+    with pytest.raises(CalcInputError):
+        limit_usage("patent", 2025, Decimal(1))
+    with pytest.raises(CalcInputError):
+        limit_usage("self_employed", 2026, Decimal(1))
+    with pytest.raises(UnsupportedPeriodError):
+        limit_usage("self_employed", 2025, Decimal(1), month=3)
