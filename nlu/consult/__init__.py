@@ -10,6 +10,6 @@ Public API::
 
 from nlu.consult.answer import HANDOFF, Answer, ask, is_calc_question
 from nlu.consult.articles import Article, articles, load_articles
-from nlu.consult.index import Index, index
+from nlu.consult.index import Index, shared_index
 
-__all__ = ["HANDOFF", "Answer", "Article", "Index", "articles", "ask", "index", "is_calc_question", "load_articles"]
+__all__ = ["HANDOFF", "Answer", "Article", "Index", "articles", "ask", "is_calc_question", "load_articles", "shared_index"]

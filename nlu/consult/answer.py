@@ -14,14 +14,14 @@ from typing import Any
 
 from core.rules import ParameterValue, parameters
 from nlu.consult.articles import LANGS, Article
-from nlu.consult.index import Hit, index
+from nlu.consult.index import Hit, shared_index
 from nlu.consult.render import Renderer, RenderError
 from nlu.consult.text import detect_language, words
 
 log = logging.getLogger(__name__)
 
-MIN_CONFIDENCE = 0.22  # below this the best article is a guess: hand off (tuned on the held-out set)
-_YEAR = re.compile(r"\b(20[2-3]\d)\b")
+MIN_CONFIDENCE = 0.12  # below this the best article is a guess: hand off (off-domain questions score ≤ 0.11)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _AMOUNT = re.compile(
     r"\d[\d\s\u00a0]*(?:[.,]\d+)?\s*(?:к\b|k\b|тыс|тысяч|мың|мын|млн|миллион|₸|тг|тенге|теңге)|\d{1,3}(?:[\s\u00a0]\d{3})+|\d{4,}",
     re.IGNORECASE,
@@ -70,14 +70,24 @@ class Answer:
         }
 
 
+def _has_amount(question: str) -> bool:
+    """An amount of money in the text — years ("1970 жылы", "в 2025") do not count."""
+    return any(not _YEAR.fullmatch(m.group().strip()) for m in _AMOUNT.finditer(question))
+
+
 def is_calc_question(question: str) -> bool:
     """A question about the user's own amounts: an amount plus "мне / мой / посчитай / маған / қанша төлеймін"."""
-    return bool(_AMOUNT.search(question)) and any(w in _CALC_MARKERS for w in words(question))
+    return _has_amount(question) and any(w in _CALC_MARKERS for w in words(question))
+
+
+def _first_rules_year() -> int:
+    """The first year the parameter tree covers (years before it are birth years, not rule years)."""
+    return min(v.since for v in parameters().get("base.mrp").values).year
 
 
 def effective_date(question: str, today: dt.date) -> dt.date:
     """The date whose rules the question is about: a past year named in it ("в 2025 году") or ``today``."""
-    years = [int(y) for y in _YEAR.findall(question)]
+    years = [int(y) for y in _YEAR.findall(question) if int(y) >= _first_rules_year()]
     past = [y for y in years if y < today.year]
     return dt.date(past[0], 12, 31) if past and len(set(years)) == 1 else today
 
@@ -101,13 +111,13 @@ def render_short(article: Article, lang: str, on: dt.date, *, strict: bool = Fal
     except RenderError:
         if strict:
             raise
-        log.warning("article %s: a figure has no parameter on %s", article.id, on, exc_info=True)
+        log.warning("article %s: a figure has no parameter on %s", article.id, on)
         return article.title[lang] + " — " + HANDOFF[lang], []
     return done.text, done.used
 
 
 def _hits(question: str, on: dt.date) -> list[Hit]:
-    return index().rank(question, on=on, limit=2)
+    return shared_index().rank(question, on=on, limit=2)
 
 
 def ask(question: str, *, lang: str | None = None, today: dt.date | None = None) -> Answer:

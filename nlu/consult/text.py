@@ -10,6 +10,8 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from nlu.consult.lexicon import CONCEPTS
+
 _WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+", re.UNICODE)
 _FORM = re.compile(r"^(\d{3})[.,]0\d$")  # "910.00" / "910,00" → "910"
 KK_LETTERS = frozenset("әғқңөұүһі")
@@ -20,8 +22,9 @@ _KK_WORDS = frozenset(
     "менің менин бойынша үшін ушин жыл жылы жылғы жылы салык салықты төлеу толеу деген туралы".split()
 )
 _RU_STOP = frozenset(
-    "и в во на а но ли по для о об от к ко с со у за из же бы то это этот эта эти ну вот мне меня я мы мой моя "
-    "мои ты вы вам нам нас их его ее её он она они ни не да или при до как какой какая какие что".split()
+    "и в во на а но ли по для о об от к ко с у за из же бы то это этот эта эти ну вот мне меня я мы мой моя "
+    "мои ты вы вам нам нас их его ее её он она они ни не да или при до как какой какая какие что чтобы если "
+    "теперь уже еще ещё тоже также там тут это этом этого".split()
 )
 _KK_STOP = frozenset("және мен бен пен да де та те ма ме ба бе па пе ғой ше ал бұл осы мен сен біз сіз ол".split())
 
@@ -32,12 +35,14 @@ _KK_SUFFIXES = tuple(
             "лар лер дар дер тар тер ның нің дың дің тың тің ға ге қа ке на не нда нде да де та те дан ден тан тен "
             "нан нен ды ді ты ті ны ні мен бен пен ым ім ың ің ымыз іміз ыңыз іңіз сы сі ын ін ы і м ң н а е "
             "мыз міз ңыз ңіз ған ген қан кен атын етін йтын йтін уға уге уі уы у тын тін дың дің ша ше сыз сіз "
-            "лы лі мын мін сың сің ды ді еді ады йды йді".split()
+            "лы лі мын мін сың сің ды ді еді ады йды йді амын емін ймын ймін амыз еміз ймыз йміз асыз есіз йсыз йсіз "
+            "уым уім уың уің".split()
         ),
         key=len,
         reverse=True,
     )
 )
+_KK_FINAL_VOWELS = frozenset("аеыіуә")
 _KK_FINAL = str.maketrans({"ғ": "қ", "г": "к", "б": "п"})
 
 # A few colloquial forms pymorphy does not know, mapped to the lemma used in the articles.
@@ -91,14 +96,21 @@ def _morph() -> Any:
     return pymorphy3.MorphAnalyzer()
 
 
+def morph_lemma(word: str) -> str:
+    """Russian normal form straight from pymorphy3 (``ё`` → ``е``)."""
+    return str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+
+
 @lru_cache(maxsize=65536)
 def ru_lemma(word: str) -> str:
-    """Russian normal form via pymorphy3 (cached); aliases for colloquial tax words."""
+    """Russian normal form: aliases for colloquial tax words, the shipped table, then pymorphy3 (cached)."""
     if word in _RU_ALIASES:
         return _RU_ALIASES[word]
     if word.isdigit() or not word.isalpha():
         return word
-    lemma = str(_morph().parse(word)[0].normal_form).replace("ё", "е")
+    from nlu.consult.lemmas import table
+
+    lemma = table().get(word) or morph_lemma(word)
     return _RU_ALIASES.get(lemma, lemma)
 
 
@@ -118,17 +130,39 @@ def kk_stem(word: str) -> str:
                 break
         else:
             break
+    if len(stem) > 2 and stem[-1] in _KK_FINAL_VOWELS:
+        stem = stem[:-1]  # "жалақы"/"жалақысы", "төлеу"/"төлеймін" meet on one key
     return stem[:-1] + stem[-1].translate(_KK_FINAL) if stem else stem
 
 
-def normalise(word: str) -> str:
-    """One key per word: Kazakh stem for Kazakh-looking words, Russian lemma otherwise."""
-    return kk_stem(word) if is_kazakh_word(word) else ru_lemma(word)
+def _is_russian(word: str) -> bool:
+    from nlu.consult.lemmas import table
+
+    return word in table() or word in _RU_ALIASES
 
 
-def terms(text: str) -> list[str]:
-    """Normalised content terms of a text (stop words dropped)."""
-    return [normalise(w) for w in words(text) if w not in _RU_STOP and w not in _KK_STOP]
+def normalise(word: str, lang: str = "ru") -> str:
+    """One retrieval key per word: Kazakh stem or Russian lemma, then the bilingual lexicon.
+
+    In a Kazakh text a word without Kazakh letters ("табыс", "тапсырамын") is still Kazakh unless the knowledge
+    base uses it in Russian; in a Russian text only words with Kazakh letters or frequent Kazakh words are.
+    """
+    kazakh = is_kazakh_word(word) or (lang == "kk" and not _is_russian(word))
+    key = kk_stem(word) if kazakh else ru_lemma(word)
+    return _concepts().get(key, key)
+
+
+@lru_cache(maxsize=1)
+def _concepts() -> dict[str, str]:
+    """The lexicon keyed by its words and by their Kazakh stems ("қарағанды" → "қараған" too)."""
+    stems = {kk_stem(k): c for k, c in CONCEPTS.items() if len(kk_stem(k)) >= 4}
+    return {**stems, **CONCEPTS}
+
+
+def terms(text: str, lang: str | None = None) -> list[str]:
+    """Normalised content terms of a text (stop words dropped); the language is detected when not given."""
+    lang = lang or detect_language(text)
+    return [normalise(w, lang) for w in words(text) if w not in _RU_STOP and w not in _KK_STOP]
 
 
 def char_grams(text: str, sizes: tuple[int, ...] = (3, 4)) -> list[str]:
