@@ -56,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
     """Print the obligations due in [--from, --to]."""
     if args.start > args.end:
         raise UsageError(f"--from {args.start.isoformat()} is after --to {args.end.isoformat()}")
+    if args.regime == "self_employed" and args.employees:
+        raise UsageError("the self-employed regime has no employees (--employees must be 0)")
     items = obligations(TaxProfile(regime=args.regime, employees=args.employees), args.start, args.end)
     if args.json:
         print_json([as_json(item) for item in items])

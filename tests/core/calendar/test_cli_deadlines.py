@@ -35,6 +35,7 @@ def test_text_output(capsys: pytest.CaptureFixture[str]) -> None:
         ["--regime", "general", "--employees", "-1", "--from", "2026-07-01", "--to", "2026-12-31"],
         ["--regime", "general", "--employees", "two", "--from", "2026-07-01", "--to", "2026-12-31"],
         ["--regime", "general", "--from", "2026-07-01"],
+        ["--regime", "self_employed", "--employees", "1", "--from", "2026-07-01", "--to", "2026-12-31"],
     ],
 )
 def test_bad_input_exits_2_with_one_line(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
