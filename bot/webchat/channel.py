@@ -21,6 +21,15 @@ class ButtonView(TypedDict, total=False):
     url: str  # opened in a new tab
 
 
+class EntityView(TypedDict, total=False):
+    """Formatting of a span of text; offsets in UTF-16 code units (JavaScript string indices)."""
+
+    type: str  # bold, italic, underline, strikethrough, spoiler, code, pre, text_link, blockquote, …
+    offset: int
+    length: int
+    url: str
+
+
 class FileView(TypedDict):
     name: str
     size: int
@@ -40,7 +49,9 @@ class EntryView(TypedDict):
     sender: str  # "user" | "bot"
     message_id: str | None
     text: str | None
+    entities: list[EntityView]
     caption: str | None
+    caption_entities: list[EntityView]
     buttons: list[list[ButtonView]]
     document: FileView | None
     photo: PhotoView | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator.telegram import ChatEntry, TelegramEmulator, UserSideError
-from bot.webchat.channel import ButtonView, CommandView, EntryView, FileContent, HistoryView, UserView
+from bot.webchat.channel import ButtonView, CommandView, EntityView, EntryView, FileContent, HistoryView, UserView
 
 LANGUAGES = ("ru", "kk")
 
@@ -110,6 +110,8 @@ def _entry_view(index: int, entry: ChatEntry) -> EntryView | None:
     view["message_id"] = str(message["message_id"])
     view["text"] = message.get("text")
     view["caption"] = message.get("caption")
+    view["entities"] = _entities(message.get("entities"))
+    view["caption_entities"] = _entities(message.get("caption_entities"))
     view["edited"] = "edit_date" in message
     view["buttons"] = _buttons(message.get("reply_markup"))
     if document := message.get("document"):
@@ -127,6 +129,20 @@ def _entry_view(index: int, entry: ChatEntry) -> EntryView | None:
             "height": best.get("height", 0),
         }
     return view
+
+
+def _entities(raw: Any) -> list[EntityView]:
+    views: list[EntityView] = []
+    for entity in raw or []:
+        view: EntityView = {
+            "type": str(entity["type"]),
+            "offset": int(entity["offset"]),
+            "length": int(entity["length"]),
+        }
+        if "url" in entity:
+            view["url"] = str(entity["url"])
+        views.append(view)
+    return views
 
 
 def _buttons(markup: Any) -> list[list[ButtonView]]:
@@ -153,7 +169,9 @@ def _blank(entry_id: str, kind: str, sender: str) -> EntryView:
         "sender": sender,
         "message_id": None,
         "text": None,
+        "entities": [],
         "caption": None,
+        "caption_entities": [],
         "buttons": [],
         "document": None,
         "photo": None,

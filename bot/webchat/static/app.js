@@ -62,6 +62,47 @@
     return node;
   }
 
+  const ENTITY_TAGS = {
+    bold: "strong", italic: "em", underline: "u", strikethrough: "s", code: "code", pre: "pre",
+    blockquote: "blockquote", expandable_blockquote: "blockquote", spoiler: "span",
+  };
+
+  function entityNode(entity) {
+    if (entity.type === "text_link" && /^https?:\/\//.test(entity.url || "")) {
+      const link = el("a");
+      link.href = entity.url;
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      return link;
+    }
+    const node = el(ENTITY_TAGS[entity.type] || "span");
+    if (entity.type === "spoiler") node.className = "spoiler";
+    return node;
+  }
+
+  // Entities nest (they come from well-formed HTML), so they build a tree; offsets are JS string indices.
+  function formatted(className, text, entities) {
+    const root = el("div", className);
+    const sorted = [...(entities || [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
+    (function build(parent, start, end, list) {
+      let pos = start;
+      for (let i = 0; i < list.length;) {
+        const entity = list[i];
+        const stop = entity.offset + entity.length;
+        let j = i + 1;
+        while (j < list.length && list[j].offset < stop) j += 1;
+        if (entity.offset > pos) parent.append(text.slice(pos, entity.offset));
+        const node = entityNode(entity);
+        build(node, entity.offset, stop, list.slice(i + 1, j));
+        parent.append(node);
+        pos = stop;
+        i = j;
+      }
+      if (pos < end) parent.append(text.slice(pos, end));
+    })(root, 0, text.length, sorted);
+    return root;
+  }
+
   function keyboardView(entry) {
     const group = el("div", "inline-keyboard");
     group.setAttribute("role", "group");
@@ -110,8 +151,8 @@
       link.title = t("download");
       bubble.append(link);
     }
-    if (entry.text) bubble.append(el("div", "text", entry.text));
-    if (entry.caption) bubble.append(el("div", "caption", entry.caption));
+    if (entry.text) bubble.append(formatted("text", entry.text, entry.entities));
+    if (entry.caption) bubble.append(formatted("caption", entry.caption, entry.caption_entities));
     if (entry.edited) bubble.append(el("span", "meta", t("edited")));
     if (entry.buttons.length) bubble.append(keyboardView(entry));
     return bubble;

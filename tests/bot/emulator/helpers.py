@@ -42,6 +42,10 @@ def echo_router(seen_update_ids: list[int] | None = None) -> Router:
     async def send_keyboard(message: Message) -> None:
         await message.answer("Выберите:", reply_markup=keyboard(("Да", "yes"), ("Нет", "no")))
 
+    @router.message(Command("html"))
+    async def send_html(message: Message) -> None:
+        await message.answer("💰 <b>Налог: <i>12 000</i> ₸</b> <code>910</code>", parse_mode="HTML")
+
     @router.message(Command("doc"))
     async def send_document(message: Message) -> None:
         await message.answer_document(BufferedInputFile(b"%PDF-1.4 test", "report.pdf"), caption="Отчёт")

@@ -100,3 +100,30 @@ def test_pressing_as_another_user_or_forged_data(emulator: TelegramEmulator) -> 
         emulator.press_button(owner.id, message["message_id"], "delete:all")
     forged = emulator.press_button(owner.id, message["message_id"], "delete:all", forge=True)
     assert forged["callback_query"]["data"] == "delete:all"
+
+
+def test_html_entities_in_utf16_offsets() -> None:
+    from bot.emulator.telegram.formatting import parse_text
+
+    text, entities = parse_text('💰 <b>Налог: <i>12 000</i> ₸</b> <a href="https://kgd.gov.kz">КГД</a>', "HTML")
+    assert text == "💰 Налог: 12 000 ₸ КГД"
+    assert entities == [
+        {"type": "bold", "offset": 3, "length": 15},
+        {"type": "italic", "offset": 10, "length": 6},
+        {"type": "text_link", "offset": 19, "length": 3, "url": "https://kgd.gov.kz"},
+    ]
+    _, [pre] = parse_text('<pre><code class="language-python">x = 1</code></pre>', "HTML")
+    assert pre == {"type": "pre", "offset": 0, "length": 5, "language": "python"}
+
+
+async def test_sent_and_edited_messages_carry_entities(emulator: TelegramEmulator, bot: Bot) -> None:
+    user = emulator.create_user()
+    sent = await bot.send_message(user.id, "<b>Итого</b>: 5", parse_mode="HTML")
+    assert sent.entities is not None
+    assert [(e.type, e.offset, e.length) for e in sent.entities] == [("bold", 0, 5)]
+    edited = await bot.edit_message_text("Итого: 6", chat_id=user.id, message_id=sent.message_id)
+    assert not isinstance(edited, bool)
+    assert edited.entities is None
+    doc = await bot.send_document(user.id, BufferedInputFile(b"x", "a.txt"), caption="<i>акт</i>", parse_mode="HTML")
+    assert doc.caption_entities is not None
+    assert doc.caption_entities[0].type == "italic"

@@ -112,6 +112,13 @@ async def test_documents_images_and_kazakh_chrome(page: Page, tmp_path: Path) ->
     await page.locator("#file").set_input_files(photo)
     await expect(page.locator(".bubble.user img")).to_have_count(1)
 
+    await _send(page, "/html")
+    bold = page.locator(".bubble.bot strong").last
+    await expect(bold).to_have_text("Налог: 12 000 ₸")
+    await expect(bold.locator("em")).to_have_text("12 000")
+    await expect(page.locator(".bubble.bot .text").last).to_have_text("💰 Налог: 12 000 ₸ 910")
+    await expect(page.locator(".bubble.bot code").last).to_have_text("910")
+
     await page.get_by_label("Язык").select_option("kk")
     await expect(page.get_by_role("button", name="Жіберу")).to_be_visible()
     await expect(page.locator("html")).to_have_attribute("lang", "kk")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator.telegram.errors import bad_request
-from bot.emulator.telegram.formatting import visible_text
+from bot.emulator.telegram.formatting import parse_text
 from bot.emulator.telegram.limits import check_caption, check_inline_keyboard, check_text, utf16_length
 from bot.emulator.telegram.models import Chat, JsonDict
 from bot.emulator.telegram.params import Params
@@ -25,17 +25,24 @@ def _markup(emu: TelegramEmulator, params: Params, *, inline_only: bool = False)
     return markup
 
 
-def _text(emu: TelegramEmulator, params: Params) -> str:
-    text = visible_text(params.get_str("text") or "", params.get_str("parse_mode"))
+def _text(emu: TelegramEmulator, params: Params) -> JsonDict:
+    """``text`` and ``entities`` fields (``entities`` None when there are none, so an edit drops old ones)."""
+    text, entities = parse_text(params.get_str("text") or "", params.get_str("parse_mode"))
     check_text(text, emu.limits)
-    return text
+    return {"text": text, "entities": entities or None}
 
 
 def _caption(emu: TelegramEmulator, params: Params) -> JsonDict:
     raw = params.get_str("caption")
-    caption = visible_text(raw, params.get_str("parse_mode")) if raw else None
+    if not raw:
+        return {}
+    caption, entities = parse_text(raw, params.get_str("parse_mode"))
     check_caption(caption, emu.limits)
-    return {"caption": caption} if caption else {}
+    return {"caption": caption, "caption_entities": entities or None}
+
+
+def _present(fields: JsonDict) -> JsonDict:
+    return {key: value for key, value in fields.items() if value is not None}
 
 
 def _reply_to(chat: Chat, params: Params) -> JsonDict:
@@ -47,7 +54,7 @@ def _reply_to(chat: Chat, params: Params) -> JsonDict:
 
 async def send_message(emu: TelegramEmulator, params: Params) -> JsonDict:
     chat = emu.chat(params.get_int("chat_id"))
-    content = {"text": _text(emu, params)}
+    content = _present(_text(emu, params))
     markup = _markup(emu, params)
     emu.rates.acquire(chat.user.id)
     return emu.post_message(chat, content | _reply_to(chat, params), markup)
@@ -71,7 +78,7 @@ async def _send_file(emu: TelegramEmulator, params: Params, field: str) -> JsonD
     emu.rates.acquire(chat.user.id)
     stored = emu.files.resolve(value, kind="documents" if field == "document" else "photos")
     media: Any = stored.as_document() if field == "document" else stored.as_photo()
-    return emu.post_message(chat, {field: media} | caption | _reply_to(chat, params), markup)
+    return emu.post_message(chat, {field: media} | _present(caption) | _reply_to(chat, params), markup)
 
 
 async def edit_message_text(emu: TelegramEmulator, params: Params) -> JsonDict:
@@ -79,17 +86,15 @@ async def edit_message_text(emu: TelegramEmulator, params: Params) -> JsonDict:
     if "text" not in message:
         raise bad_request("there is no text in the message to edit")
     text = _text(emu, params)
-    return emu.edited(
-        message, {"text": text, "entities": None, "reply_markup": _markup(emu, params, inline_only=True)}
-    )
+    return emu.edited(message, text | {"reply_markup": _markup(emu, params, inline_only=True)})
 
 
 async def edit_message_caption(emu: TelegramEmulator, params: Params) -> JsonDict:
     _, message = _editable(emu, params)
     if "text" in message:
         raise bad_request("there is no caption in the message to edit")
-    caption = _caption(emu, params).get("caption")
-    return emu.edited(message, {"caption": caption, "reply_markup": _markup(emu, params, inline_only=True)})
+    caption = _caption(emu, params) or {"caption": None, "caption_entities": None}
+    return emu.edited(message, caption | {"reply_markup": _markup(emu, params, inline_only=True)})
 
 
 async def edit_message_reply_markup(emu: TelegramEmulator, params: Params) -> JsonDict:
