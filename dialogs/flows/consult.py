@@ -23,7 +23,7 @@ class ConsultFlow(FlowHandler):
         answer = consultant.ask(question, ctx.lang, ctx.today)
         if answer.route == "calc":
             return await ctx.start(Flow.TAXES)
-        if answer.article_id is None or answer.confidence < MIN_CONFIDENCE:
+        if answer.route == "human" or answer.article_id is None or answer.confidence < MIN_CONFIDENCE:
             return [self._handoff(ctx)]
         lines = [answer.answer]
         if answer.sources:

@@ -42,6 +42,21 @@ def amount_from(text: str, parse: ParseResult | None) -> Decimal | None:
     return found[0] if found else None
 
 
+_KK_ABLATIVE = ("дан", "ден", "тан", "тен", "нан", "нен")
+
+
+def clean_party(party: str, lang: str) -> str:
+    """The counterparty as a name: Kazakh "ЖШС Альфадан" (from Alfa) → "ЖШС Альфа"; trimmed to the column size."""
+    words = party.strip().split()
+    if lang == "kk" and words:
+        last = words[-1]
+        for ending in _KK_ABLATIVE:
+            if last.lower().endswith(ending) and len(last) - len(ending) >= 3:
+                words[-1] = last[: -len(ending)]
+                break
+    return " ".join(words)[:MAX_PARTY]
+
+
 def amount_error(ctx: Ctx, amount: Decimal | None) -> str | None:
     if amount is None:
         return ctx.t("I did not find an amount. Send it in digits, for example: 150 000 or 200к.")
@@ -126,7 +141,7 @@ class EntryFlow(FlowHandler):
         ctx.go(self.name, Step.AMOUNT, draft=draft)
         party = entity(parse, "counterparty")
         if party:
-            draft["party"] = party.strip()[:MAX_PARTY]
+            draft["party"] = clean_party(party, ctx.lang)
         day_raw = entity(parse, "date")
         if day_raw:
             try:
@@ -159,7 +174,7 @@ class EntryFlow(FlowHandler):
         if step == Step.AMOUNT:
             party = entity(parse, "counterparty")
             if party and not draft.get("party"):
-                draft["party"] = party.strip()[:MAX_PARTY]
+                draft["party"] = clean_party(party, ctx.lang)
             amount = amount_from(text, parse)
             error = amount_error(ctx, amount)
             if error:

@@ -32,10 +32,12 @@ async def income_between(ctx: Ctx, start: dt.date, end: dt.date) -> Decimal:
     return sum((e.amount for e in rows), Decimal(0))
 
 
-def figures_text(ctx: Ctx, head: str, figures: TaxFigures) -> str:
+def figures_text(ctx: Ctx, head: str, figures: TaxFigures, minimum_note: bool = False) -> str:
     lines = [head]
     if figures.base is not None:
         lines.append(ctx.t("Income recorded: {amount}", amount=money(figures.base)))
+        if figures.base == 0 and minimum_note:
+            lines.append(ctx.t("No income recorded for the month, so the payments are from the minimum base."))
     lines.extend(f"• {line.label(ctx.lang)}: {money(line.amount)}" for line in figures.lines)
     lines.append(ctx.t("Total: {amount}", amount=money(figures.total)))
     lines.extend("⚠️ " + (kk if ctx.lang == "kk" else ru) for ru, kk in figures.warnings)
@@ -86,7 +88,8 @@ class TaxesFlow(FlowHandler):
             return Reply(text=ctx.t("I cannot calculate this period yet: its rules are not in my tables."))
         head, figures = found
         why = ctx.button(ctx.t("How is it calculated?"), self.name, "why", period)
-        return Reply(text=figures_text(ctx, head, figures), buttons=((why,),))
+        text = figures_text(ctx, head, figures, minimum_note=period.startswith("m") and figures.total > 0)
+        return Reply(text=text, buttons=((why,),))
 
     async def _month(self, ctx: Ctx, year: int, month: int) -> Reply:
         return await self._reply(ctx, f"m{year}{month:02d}")

@@ -374,3 +374,18 @@ async def test_engine_accepts_naive_time(engine: Engine) -> None:
     assert isinstance(replies[0], Reply)
     press = ButtonEvent(ChatRef("web", "x"), "m:hlp:" + ":" * 70, "e2", NOW)
     assert await engine.handle(press) == []
+
+
+async def test_kazakh_counterparty_without_case_ending(engine: Engine, db: MemoryDatabase) -> None:
+    chat = await onboarded(engine, "kk")
+    await chat.say("ЖШС Альфадан 150 000 түсті")
+    assert chat.text.endswith("Кімнен: ЖШС Альфа")
+    await chat.press("Сақтау")
+    rows = [e for rows in db.data.entries.values() for _, e in rows]
+    assert [e.counterparty for e in rows] == ["ЖШС Альфа"]
+
+
+async def test_month_without_income_uses_minimum_base(engine: Engine) -> None:
+    chat = await onboarded(engine)
+    await chat.say("/taxes")
+    chat.expect("от минимальной базы")
