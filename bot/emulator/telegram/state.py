@@ -1,8 +1,8 @@
 """The emulator's state: the bot, its chats with simulated users, files and the update queue.
 
-Bot-side operations (``post_message``, ``edit_message``, ``answer_callback``) are called by the Bot API methods;
-user-side operations (``create_user``, ``send_text``, ``press_button``, ``send_file``, ``history``) by the web chat
-and by tests acting as a Telegram client.
+Bot-side operations (``post_message``, ``edited``, ``delete_message``, ``answer_callback``) are called by the Bot
+API methods; user-side operations (``create_user``, ``send_text``, ``press_button``, ``send_file``, ``history``) by
+the web chat and by tests acting as a Telegram client.
 """
 
 from __future__ import annotations

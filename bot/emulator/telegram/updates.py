@@ -9,6 +9,7 @@ from bot.emulator.telegram.models import JsonDict
 
 # Telegram's default when allowed_updates is empty: everything except these.
 _OPT_IN = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+SENT_KEPT = 10_000  # bounded, so a long benchmark does not grow without end
 
 
 @dataclass
@@ -38,7 +39,7 @@ class UpdateQueue:
     def __init__(self, first_update_id: int = 1) -> None:
         self._next_id = first_update_id
         self._pending: list[_Pending] = []
-        self._sent: dict[int, JsonDict] = {}
+        self._sent: dict[int, JsonDict] = {}  # for redelivery; the oldest are forgotten past SENT_KEPT
         self.allowed_updates: list[str] = []
         self.webhook: WebhookConfig | None = None
 
@@ -46,6 +47,8 @@ class UpdateQueue:
         update: JsonDict = {"update_id": self._next_id, kind: payload}
         self._next_id += 1
         self._sent[update["update_id"]] = update
+        if len(self._sent) > SENT_KEPT:
+            del self._sent[next(iter(self._sent))]
         self._pending.append(_Pending(update))
         return update
 
