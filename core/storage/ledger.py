@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import extract, func, select, update
+from sqlalchemy import Integer, cast, extract, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -97,13 +97,31 @@ def _date_column(model: type[Entry]) -> InstrumentedAttribute[dt.date]:
     return IncomeEntry.received_on if model is IncomeEntry else ExpenseEntry.paid_on
 
 
+def _total(session: AsyncSession, model: type[Entry]) -> Any:
+    """SUM of the amounts, exact on both backends.
+
+    PostgreSQL sums NUMERIC exactly. SQLite keeps amounts as floats, so it sums whole tiyn instead (each amount
+    rounded to an integer number of tiyn; SQLite adds integers exactly in 64 bits) — a float SUM could drift by a tiyn.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return func.sum(cast(func.round(model.amount * 100), Integer))
+    return func.sum(model.amount, type_=Money)
+
+
+def _as_money(session: AsyncSession, total: Any) -> Decimal:
+    if total is None:
+        return ZERO.quantize(TIYN)
+    if session.get_bind().dialect.name == "sqlite":
+        return (Decimal(int(total)) / 100).quantize(TIYN)
+    return Decimal(total).quantize(TIYN)
+
+
 async def _sum(session: AsyncSession, model: type[Entry], user_id: int, start: dt.date, end: dt.date) -> Decimal:
     day = _date_column(model)
-    stmt = select(func.coalesce(func.sum(model.amount), 0, type_=Money)).where(
+    stmt = select(_total(session, model)).where(
         model.user_id == user_id, model.voided_at.is_(None), day >= start, day <= end
     )
-    total = (await session.execute(stmt)).scalar_one()
-    return Decimal(total).quantize(TIYN)
+    return _as_money(session, (await session.execute(stmt)).scalar_one())
 
 
 async def sum_income(session: AsyncSession, user_id: int, start: dt.date, end: dt.date) -> Decimal:
@@ -122,12 +140,12 @@ async def _by_month(
     day = _date_column(model)
     year, month = extract("year", day), extract("month", day)
     stmt = (
-        select(year, month, func.sum(model.amount, type_=Money))
+        select(year, month, _total(session, model))
         .where(model.user_id == user_id, model.voided_at.is_(None), day >= start, day <= end)
         .group_by(year, month)
     )
     rows = (await session.execute(stmt)).all()
-    return {(int(y), int(m)): Decimal(total).quantize(TIYN) for y, m, total in rows}
+    return {(int(y), int(m)): _as_money(session, total) for y, m, total in rows}
 
 
 async def income_by_month(

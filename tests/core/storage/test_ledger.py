@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 from decimal import Decimal
 
 import pytest
 
 from core.storage import (
     Database,
+    IncomeEntry,
     add_expense,
     add_income,
     expenses_by_month,
@@ -112,3 +114,21 @@ async def test_sums_by_period_and_month(database: Database) -> None:
         assert (expense.counterparty, expense.paid_on) == ("магазин", dt.date(2026, 2, 3))
     assert half == Decimal("600.30")
     assert by_month == {(2026, 1): Decimal("100.10"), (2026, 2): Decimal("500.20"), (2026, 7): Decimal(5000)}
+
+
+async def test_sums_are_exact_to_the_tiyn(database: Database) -> None:
+    # 4 000 amounts up to 10^10 ₸ with tiyn: a float SUM drifts; the repository's sum must equal Decimal arithmetic
+    rng = random.Random(20261201)
+    amounts = [Decimal(rng.randrange(1, 10**12)) / 100 for _ in range(4000)]
+    uid = await _user(database)
+    async with database.session() as s:  # bulk insert: the sum is under test, not add_income
+        s.add_all(
+            IncomeEntry(user_id=uid, amount=a, received_on=dt.date(2026, 1 + i % 12, 1), idempotency_key=f"r{i}")
+            for i, a in enumerate(amounts)
+        )
+        await s.commit()
+    async with database.session() as s:
+        total = await sum_income(s, uid, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+        months = await income_by_month(s, uid, dt.date(2026, 1, 1), dt.date(2026, 12, 31))
+    assert total == sum(amounts)
+    assert months[(2026, 1)] == sum(amounts[0::12])
