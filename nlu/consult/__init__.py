@@ -12,4 +12,14 @@ from nlu.consult.answer import HANDOFF, Answer, ask, is_calc_question
 from nlu.consult.articles import Article, articles, load_articles
 from nlu.consult.index import Index, shared_index
 
-__all__ = ["HANDOFF", "Answer", "Article", "Index", "articles", "ask", "is_calc_question", "load_articles", "shared_index"]
+__all__ = [
+    "HANDOFF",
+    "Answer",
+    "Article",
+    "Index",
+    "articles",
+    "ask",
+    "is_calc_question",
+    "load_articles",
+    "shared_index",
+]

@@ -17,6 +17,7 @@ from nlu.consult.articles import LANGS, Article
 from nlu.consult.index import Hit, shared_index
 from nlu.consult.render import Renderer, RenderError
 from nlu.consult.text import detect_language, words
+from nlu.consult.words import wordlist
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,10 @@ _AMOUNT = re.compile(
 )
 # Words that make it "my amounts": a calculation for this user, not a general rule.
 _CALC_MARKERS = frozenset(
-    "мне мой моя мои моих моего моей меня у посчитай посчитайте рассчитай рассчитайте посчитать рассчитать "
-    "заплатить платить маған менің менде менің есепте есептеңіз есептеп қанша төлеймін төлеуім".split()
+    wordlist(
+        "мне мой моя мои моих моего моей меня у посчитай посчитайте рассчитай рассчитайте посчитать "
+        "рассчитать заплатить платить маған менің менде менің есепте есептеңіз есептеп қанша төлеймін төлеуім"
+    )
 )
 HANDOFF = {
     "ru": (
@@ -95,15 +98,24 @@ def effective_date(question: str, today: dt.date) -> dt.date:
 def _sources(article: Article, used: list[ParameterValue]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = [dict(r) for r in article.references]
     for item in used:
-        ref = {k: v for k, v in (("title", item.reference.title), ("article", item.reference.article),
-                                 ("href", item.reference.href)) if v}
+        ref = {
+            k: v
+            for k, v in (
+                ("title", item.reference.title),
+                ("article", item.reference.article),
+                ("href", item.reference.href),
+            )
+            if v
+        }
         ref["parameter"] = item.path
         if not any(r.get("title") == ref["title"] and r.get("article") == ref.get("article") for r in out):
             out.append(ref)
     return out
 
 
-def render_short(article: Article, lang: str, on: dt.date, *, strict: bool = False) -> tuple[str, list[ParameterValue]]:
+def render_short(
+    article: Article, lang: str, on: dt.date, *, strict: bool = False
+) -> tuple[str, list[ParameterValue]]:
     """The article's short answer for the rules on ``on`` (clamped into the article's period)."""
     renderer = Renderer(parameters(), article.clamp(on), lang)
     try:

@@ -109,7 +109,9 @@ def parse_article(text: str, source: str = "<text>") -> Article:
 def load_articles(root: Path = KB_DIR) -> tuple[Article, ...]:
     """Every ``*.md`` article under ``root`` (not ``README.md``), sorted by id; ids must be unique."""
     articles = [
-        parse_article(p.read_text(encoding="utf-8"), p.name) for p in sorted(root.glob("*.md")) if p.name != "README.md"
+        parse_article(p.read_text(encoding="utf-8"), p.name)
+        for p in sorted(root.glob("*.md"))
+        if p.name != "README.md"
     ]
     seen: set[str] = set()
     for article in articles:

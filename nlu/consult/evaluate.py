@@ -1,6 +1,6 @@
 """Top-1 accuracy of consultation retrieval on the held-out file, and the time per question.
 
-    .venv/bin/python -m nlu.consult.evaluate [nlu/kb/eval/heldout.yml]
+.venv/bin/python -m nlu.consult.evaluate [nlu/kb/eval/heldout.yml]
 """
 
 from __future__ import annotations
@@ -62,8 +62,14 @@ def evaluate(path: Path = HELDOUT) -> Report:
             report.correct += 1
             part[0] += 1
         else:
-            report.misses.append({"q": item["q"], "expected": item["article"], "got": answer.article_id,
-                                  "confidence": answer.confidence})
+            report.misses.append(
+                {
+                    "q": item["q"],
+                    "expected": item["article"],
+                    "got": answer.article_id,
+                    "confidence": answer.confidence,
+                }
+            )
     for question in data.get("none") or []:
         report.none_total += 1
         report.none_handed_off += ask(question, today=default).article_id is None

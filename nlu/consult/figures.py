@@ -10,15 +10,16 @@ from __future__ import annotations
 import re
 
 from nlu.consult.render import strip_placeholders
+from nlu.consult.words import wordlist
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _YEAR = re.compile(r"(?:19[9]\d|20\d\d)")
 _FORM = re.compile(r"\d{3}\.\d{2}(?:\.\d{3})?")
 _DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4}")
-_MONTHS = (
-    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря "
-    "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан"
-).split()
+_MONTHS = wordlist(
+    "января февраля марта апреля мая июня июля августа сентября октября ноября декабря қаңтар ақпан "
+    "наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан"
+)
 _BEFORE = re.compile(r"(?:ст\.|стать[яиеюй]|статей|п\.|пп\.|пункт[а-я]*|№|гл\.|глав[а-я]*|приказ[а-я]*)\s*$", re.I)
 _AFTER_ARTICLE = re.compile(r"^\s*-?\s*(?:бап|баб|тарау|тармақ)", re.I)
 

@@ -18,18 +18,19 @@ from functools import lru_cache
 import numpy as np
 
 from nlu.consult.articles import LANGS, Article, articles
-from nlu.consult.render import strip_placeholders
 from nlu.consult.lexicon import DOMAIN
+from nlu.consult.render import strip_placeholders
 from nlu.consult.text import char_grams, terms
+from nlu.consult.words import wordlist
 
 OFF_DOMAIN = 0.2  # no tax word at all ("погода в Алматы"): shared small talk must not look like an answer
-OUT_OF_PERIOD = 0.85  # an article about other years still answers, but loses to the one in force
+OUT_OF_PERIOD = 0.6  # an article about other years still answers (patent, retail tax) but yields to the one in force
 UNIT_WEIGHT = 0.6  # best example phrasing vs the whole article text
 WORD_WEIGHT = 0.3  # word terms vs character n-grams inside a unit (grid 0.3–0.7 on the first held-out part)
 Analyzer = Callable[[str], list[str]]
 # Form numbers and the payment abbreviations decide most questions ("форма 200", "ЖМЗЖ неше пайыз"), while the
 # words around them ("сроки сдачи", "сколько процентов") are shared by many articles: weigh them up.
-_ABBREVIATIONS = frozenset("опв опвр со осмс восмс оосмс ндс эсф оур мрп мзп ипн тис кбк кнп есутд".split())
+_ABBREVIATIONS = frozenset(wordlist("опв опвр со осмс восмс оосмс ндс эсф оур мрп мзп ипн тис кбк кнп есутд"))
 NUMBER_BOOST = 2.0
 ABBREVIATION_BOOST = 1.5
 

@@ -10,7 +10,7 @@ Syntax (inside ``{{ … }}``)::
                                                is rounded half-up to whole tenge before the sum, as the forms do
     {{ param "social.opvr.rate" pct on="2028-01-01" }}  the value on a fixed date (announced schedules)
     {{ deadline "deadlines.f910.file" after="06-30" }}  "до 15 августа" / "15 тамызға дейін" for a period end
-    {{ deadline "deadlines.social_payments.pay" }}       "до 25-го числа следующего месяца" / "келесі айдың 25-іне дейін"
+    {{ deadline "deadlines.social_payments.pay" }}       "до 25-го числа следующего месяца" (kk: "келесі айдың…")
     {{ param "social.opvr.exempt_disability_groups" roman }}  [1, 2] → "I и II" / "I және II"
 
 Formatting follows the language: "1,5 %", "2 595 000 000 ₸" (no-break spaces), "1 января 1975 г." /
@@ -28,21 +28,30 @@ from decimal import Decimal
 
 from core.money import whole_tenge
 from core.rules import ParameterError, ParameterTree, ParameterValue
+from nlu.consult.words import wordlist
 
 NBSP = "\u00a0"
 PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 _MONTHS = {
-    "ru": "января февраля марта апреля мая июня июля августа сентября октября ноября декабря".split(),
-    "kk": "қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан".split(),
+    "ru": wordlist("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
+    "kk": wordlist("қаңтар ақпан наурыз сәуір мамыр маусым шілде тамыз қыркүйек қазан қараша желтоқсан"),
 }
-_MONTHS_DATIVE_KK = (
-    "қаңтарға ақпанға наурызға сәуірге мамырға маусымға шілдеге тамызға қыркүйекке қазанға қарашаға желтоқсанға".split()
+_MONTHS_DATIVE_KK = wordlist(
+    "қаңтарға ақпанға наурызға сәуірге мамырға маусымға шілдеге тамызға қыркүйекке қазанға қарашаға желтоқсанға"
 )
 _ORDINAL_MONTH = {
-    "ru": {1: "следующего месяца", 2: "второго месяца после окончания периода", 3: "третьего месяца после окончания "
-           "периода", 4: "четвёртого месяца после окончания периода"},
-    "kk": {1: "келесі айдың", 2: "кезең аяқталғаннан кейінгі екінші айдың", 3: "кезең аяқталғаннан кейінгі үшінші айдың",
-           4: "кезең аяқталғаннан кейінгі төртінші айдың"},
+    "ru": {
+        1: "следующего месяца",
+        2: "второго месяца после окончания периода",
+        3: "третьего месяца после окончания периода",
+        4: "четвёртого месяца после окончания периода",
+    },
+    "kk": {
+        1: "келесі айдың",
+        2: "кезең аяқталғаннан кейінгі екінші айдың",
+        3: "кезең аяқталғаннан кейінгі үшінші айдың",
+        4: "кезең аяқталғаннан кейінгі төртінші айдың",
+    },
 }
 _ROMAN = {1: "I", 2: "II", 3: "III"}
 _UNIT_LABEL = {"ru": {"MRP": "МРП", "MZP": "МЗП"}, "kk": {"MRP": "АЕК", "MZP": "ЕТЖ"}}
@@ -65,7 +74,7 @@ def group(number: Decimal) -> str:
     sign = "-" if number < 0 else ""
     text = format(abs(number).normalize(), "f")
     whole, _, frac = text.partition(".")
-    parts = []
+    parts: list[str] = []
     while len(whole) > 3:
         parts.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -84,7 +93,7 @@ def fmt_kzt(value: Decimal) -> str:
 
 
 def fmt_date(value: dt.date, lang: str) -> str:
-    """"1 января 1975 г." (ru) / "1975 жылғы 1 қаңтар" (kk)."""
+    """ "1 января 1975 г." (ru) / "1975 жылғы 1 қаңтар" (kk)."""
     month = _MONTHS[lang][value.month - 1]
     if lang == "kk":
         return f"{value.year}{NBSP}жылғы {value.day}{NBSP}{month}"
@@ -122,7 +131,9 @@ def _as_decimal(item: ParameterValue) -> Decimal:
 
 
 def _format(item: ParameterValue, style: str | None, lang: str) -> str:
-    style = style or {"/1": "pct", "KZT": "kzt", "date": "date", "MRP": "unit", "MZP": "unit"}.get(item.unit or "", "raw")
+    style = style or {"/1": "pct", "KZT": "kzt", "date": "date", "MRP": "unit", "MZP": "unit"}.get(
+        item.unit or "", "raw"
+    )
     if style == "date":
         if not isinstance(item.value, dt.date):
             raise RenderError(f"{item.path} is not a date")

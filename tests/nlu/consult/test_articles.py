@@ -37,7 +37,8 @@ def test_renders_on_every_date_it_applies(article: Article) -> None:
     for on in dates:
         for lang in LANGS:
             done = Renderer(parameters(), on, lang).render(article.body[lang])
-            assert "{{" not in done.text and "}}" not in done.text
+            assert "{{" not in done.text
+            assert "}}" not in done.text
 
 
 @pytest.mark.parametrize("article", ALL, ids=lambda a: a.id)
