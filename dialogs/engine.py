@@ -63,6 +63,15 @@ COMMANDS: dict[str, str] = {
     "menu": Flow.MENU,
 }
 
+#: single words that act as commands (menus the NLU has no intent for)
+WORD_COMMANDS: dict[str, str] = {
+    "настройки": Flow.SETTINGS,
+    "баптаулар": Flow.SETTINGS,
+    "баптау": Flow.SETTINGS,
+    "меню": Flow.MENU,
+    "мәзір": Flow.MENU,
+}
+
 INTENT_FLOWS: dict[str, str] = {
     "record_income": Flow.INCOME,
     "record_expense": Flow.EXPENSE,
@@ -215,6 +224,9 @@ class Engine:
         if not _WORD.search(text):
             reply = Reply(text=ctx.t("I understand words and numbers. Please write in text what you need."))
             return [reply, *self._reprompt(ctx)]
+        word = text.lower().strip(" .!?")
+        if word in WORD_COMMANDS:
+            return await ctx.start(WORD_COMMANDS[word])
         parse = self._parse(text, ctx)
         flow = self._flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step in flow.text_steps:

@@ -28,6 +28,9 @@ class SettingsFlow(FlowHandler):
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
         if not ctx.onboarded or ctx.profile is None:
             return await ctx.start(Flow.ONBOARDING)
+        if parse is not None and parse["intent"]["name"] == "add_employee":
+            ctx.go(self.name, Settings.EMPLOYEES)
+            return [self.prompt(ctx) or Reply(text="")]
         ctx.go(self.name, Settings.MENU)
         return [self._overview(ctx, ctx.profile)]
 

@@ -389,3 +389,16 @@ async def test_month_without_income_uses_minimum_base(engine: Engine) -> None:
     chat = await onboarded(engine)
     await chat.say("/taxes")
     chat.expect("от минимальной базы")
+
+
+async def test_words_and_intents_reach_settings(engine: Engine, db: MemoryDatabase) -> None:
+    chat = await onboarded(engine)
+    await chat.say("настройки")
+    chat.expect("Ваши настройки")
+    await chat.say("нанял нового сотрудника")
+    chat.expect("Сколько у вас работников")
+    await chat.say("1")
+    chat.expect("Работников: 1")
+    await chat.say("поменяй язык на казахский")
+    chat.expect("қазақша сөйлеймін")
+    assert set(db.data.languages.values()) == {"kk"}
