@@ -1,6 +1,6 @@
 """The web chat's HTTP side: the page at ``/``, its static files, and JSON routes under ``/webchat/api/…``.
 
-POSTs must be same-origin (the page is local, but another site open in the browser must not drive it).
+Other sites are kept out by ``guard.webchat_guard`` (same-origin POSTs, loopback or IP host names only).
 """
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ import json
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from aiohttp import web
 
 from bot.webchat.channel import WebChatChannel
+from bot.webchat.guard import webchat_guard
 
 STATIC_DIR = Path(__file__).parent / "static"
 CHANNELS_KEY = web.AppKey("webchat_channels", dict[str, WebChatChannel])
@@ -24,7 +25,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 def setup_webchat(app: web.Application, *channels: WebChatChannel) -> None:
     """Serve the page and its API on ``app`` for ``channels`` (the first one is the page's default)."""
     app[CHANNELS_KEY] = {channel.name: channel for channel in channels}
-    app.middlewares.append(_same_origin)
+    app.middlewares.append(webchat_guard)
     router = app.router
     router.add_get("/", _index)
     router.add_static("/webchat/static/", STATIC_DIR, name="webchat_static")
@@ -37,15 +38,6 @@ def setup_webchat(app: web.Application, *channels: WebChatChannel) -> None:
     router.add_post("/webchat/api/{channel}/chats/{chat_id}/buttons", _with_errors(_press))
     router.add_post("/webchat/api/{channel}/chats/{chat_id}/files", _with_errors(_send_file))
     router.add_get("/webchat/api/{channel}/files/{file_id}", _with_errors(_file))
-
-
-@web.middleware
-async def _same_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
-    origin = request.headers.get("Origin")
-    cross_origin = origin is not None and urlsplit(origin).netloc != request.host
-    if request.method == "POST" and request.path.startswith("/webchat/api/") and cross_origin:
-        return web.json_response({"error": "cross-origin request refused"}, status=403)
-    return await handler(request)
 
 
 def _with_errors(handler: Handler) -> Handler:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.emulator.telegram import ChatEntry, TelegramEmulator, UserSideError
+from bot.emulator.telegram.limits import split_like_client
 from bot.webchat.channel import ButtonView, CommandView, EntityView, EntryView, FileContent, HistoryView, UserView
 
 LANGUAGES = ("ru", "kk")
@@ -37,7 +38,11 @@ class TelegramWebChannel:
         return _user_view(user)
 
     def send_text(self, chat_id: str, text: str) -> None:
-        self.emulator.send_text(_chat_id(chat_id), text)
+        chat = _chat_id(chat_id)
+        if not text.strip():
+            raise UserSideError("empty message")
+        for chunk in split_like_client(text, self.emulator.limits.max_text):
+            self.emulator.send_text(chat, chunk)
 
     def press(self, chat_id: str, message_id: str, data: str) -> None:
         self.emulator.press_button(_chat_id(chat_id), _chat_id(message_id), data)

@@ -38,6 +38,23 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def split_like_client(text: str, limit: int = 4096) -> list[str]:
+    """Telegram apps send a longer text as several messages of at most ``limit`` UTF-16 units; so does the page."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in text:
+        width = 2 if ord(char) > 0xFFFF else 1
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size = [], 0
+        current.append(char)
+        size += width
+    if current:
+        chunks.append("".join(current))
+    return chunks
+
+
 def check_text(text: str, limits: Limits) -> None:
     if not text.strip():
         raise bad_request("message text is empty")

@@ -116,3 +116,30 @@ async def test_language_switch_changes_language_code(chat_server: RunningServer,
     assert (status, view["language"]) == (200, "kk")
     update = emulator.send_text(user.id, "/start")
     assert update["message"]["from"]["language_code"] == "kk"
+
+
+async def test_rebinding_host_names_are_refused(chat_server: RunningServer) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(chat_server.url + "/", headers={"Host": "evil.example:8080"}) as resp:
+            assert resp.status == 403
+        async with http.get(chat_server.url + "/", headers={"Host": "localhost:8080"}) as resp:
+            assert resp.status == 200
+
+
+def test_local_host_names() -> None:
+    from bot.webchat.guard import is_local_host
+
+    assert all(map(is_local_host, ["127.0.0.1:8080", "localhost", "app.localhost:1", "[::1]:8080", "192.168.1.5"]))
+    assert not any(map(is_local_host, ["evil.example", "127.0.0.1.nip.io:8080", ""]))
+
+
+def test_long_text_is_split_like_a_telegram_app() -> None:
+    from bot.emulator.telegram import utf16_length
+    from bot.webchat import TelegramWebChannel
+
+    channel = TelegramWebChannel(TelegramEmulator())
+    user = channel.create_user("Длинный", "ru")
+    channel.send_text(user["id"], "а" * 4095 + "💰" + "б" * 10)  # the emoji does not fit in the first 4096 units
+    texts = [e["text"] or "" for e in channel.history(user["id"])["entries"]]
+    assert [utf16_length(t) for t in texts] == [4095, 12]
+    assert texts[1].startswith("💰")
