@@ -131,25 +131,27 @@ class OutboxSender:
         async def one_chat(chat_items: list[OutboxItem]) -> None:
             async with gate:
                 for index, item in enumerate(chat_items):
-                    if not await self._send_one(channel, item):  # keep a chat's order: defer the rest of it
+                    hold_until = await self._send_one(channel, item)
+                    if hold_until is not None:  # keep the chat's order: its later rows wait as long
                         for later in chat_items[index + 1 :]:
-                            await self.store.defer(later, not_before=self.now())
+                            await self.store.defer(later, not_before=hold_until)
                         return
 
         await asyncio.gather(*(one_chat(chat_items) for chat_items in by_chat.values()))
 
-    async def _send_one(self, channel: ChannelSender, item: OutboxItem) -> bool:
-        """Send one row; False when the chat must wait (429) so its later rows are deferred too."""
+    async def _send_one(self, channel: ChannelSender, item: OutboxItem) -> dt.datetime | None:
+        """Send one row; the time until which the rest of its chat must wait, or None to go on."""
         bucket = self.buckets[channel.channel]
         if bucket.paused_for() > self.config.max_hold_seconds:
-            await self.store.defer(item, not_before=self.now() + dt.timedelta(seconds=bucket.paused_for()))
-            return False
+            not_before = self.now() + dt.timedelta(seconds=bucket.paused_for())
+            await self.store.defer(item, not_before=not_before)
+            return not_before
         try:
             reply = Reply.from_dict(item.payload)
         except (KeyError, TypeError, ValueError) as exc:
             log.error("outbox %s: unreadable payload (%s); failed", item.id, type(exc).__name__)
             await self.store.fail(item, error=f"bad payload: {type(exc).__name__}")
-            return True
+            return None
         await bucket.acquire()
         try:
             result = await channel.send(item.chat_id, reply)
@@ -158,21 +160,20 @@ class OutboxSender:
         except PermanentSendError as exc:
             log.warning("outbox %s: refused by %s (%s); failed", item.id, channel.channel, exc)
             await self.store.fail(item, error=str(exc)[:200])
-            return True
+            return None
         except Exception as exc:
-            await self._on_transient(item, exc)
-            return True
+            return await self._on_transient(item, exc)
         if not await self.store.mark_sent(item, provider_message_id=result.provider_message_id, now=self.now()):
             log.warning("outbox %s: sent, but the lease was lost before marking it (possible duplicate)", item.id)
-        return True
+        return None
 
-    async def _on_retry_after(self, item: OutboxItem, exc: RetryAfter, bucket: TokenBucket) -> bool:
+    async def _on_retry_after(self, item: OutboxItem, exc: RetryAfter, bucket: TokenBucket) -> dt.datetime:
         bucket.pause(exc.seconds)
         not_before = self.now() + dt.timedelta(seconds=exc.seconds)
         if exc.remainder is None:
             await self.store.defer(item, not_before=not_before)
             log.info("outbox %s: channel asked to wait %.0f s; deferred", item.id, exc.seconds)
-            return False
+            return not_before
         # part of the reply went out: queue the rest as its own row, and the sent part is done
         await self.store.enqueue(
             channel=item.channel,
@@ -182,14 +183,15 @@ class OutboxSender:
             dedupe_key=f"{item.dedupe_key}:rest{item.attempts}"[:200],
         )
         await self.store.mark_sent(item, provider_message_id="partial", now=self.now())
-        return False
+        return not_before
 
-    async def _on_transient(self, item: OutboxItem, exc: Exception) -> None:
+    async def _on_transient(self, item: OutboxItem, exc: Exception) -> dt.datetime | None:
         error = str(exc)[:200] if isinstance(exc, TransientSendError) else type(exc).__name__
         if item.attempts >= self.config.max_attempts:
             log.warning("outbox %s: %s after %d attempts; failed", item.id, error, item.attempts)
             await self.store.fail(item, error=error)
-            return
+            return None
         retry_at = self.now() + self.config.backoff(item.attempts)
         log.info("outbox %s: %s (attempt %d); retry at %s", item.id, error, item.attempts, retry_at.isoformat())
         await self.store.retry(item, retry_at=retry_at, error=error)
+        return retry_at
