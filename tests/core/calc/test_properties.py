@@ -14,7 +14,8 @@ from core.rules import parameters
 MONTHS = st.sampled_from(["2024-02", "2024-11", "2025-01", "2025-07", "2026-03", "2026-12"])
 AMOUNTS = st.decimals(min_value=0, max_value=20_000_000, places=2, allow_nan=False, allow_infinity=False)
 EMPLOYERS = st.sampled_from(["ip_general", "ip_simplified", "legal_entity"])
-FAST = settings(max_examples=60, deadline=None)
+FAST = settings(max_examples=60, deadline=None, derandomize=True, database=None)
+ROUNDED_LINES_IN_NET = 3
 
 
 def _whole_and_non_negative(result: CalcResult) -> None:
@@ -54,8 +55,10 @@ def test_payroll_monotonic_and_capped(month: str, a: Decimal, b: Decimal, employ
     r_high = payroll(month, high, employer=employer)  # type: ignore[arg-type]
     _whole_and_non_negative(r_low)
     _whole_and_non_negative(r_high)
-    for key in ("opv", "vosms", "ipn", "net", "oosms"):
+    for key in ("opv", "vosms", "ipn", "oosms"):
         assert r_low.lines[key] <= r_high.lines[key], key
+    # net = salary − three separately rounded lines, so it may dip by at most 1 ₸ per rounded line
+    assert r_low.lines["net"] <= r_high.lines["net"] + ROUNDED_LINES_IN_NET
     assert r_high.lines["net"] <= high.quantize(Decimal(1), rounding="ROUND_HALF_UP")
     on = dt.date.fromisoformat(f"{month}-01")
     rate = parameters().decimal("social.vosms_employee.rate", on)
