@@ -21,7 +21,8 @@ from nlu.consult.words import wordlist
 
 log = logging.getLogger(__name__)
 
-MIN_CONFIDENCE = 0.12  # below this the best article is a guess: hand off (off-domain questions score ≤ 0.11)
+MIN_SCORE = 0.12  # retrieval score below which the best article is a guess: hand off (off-domain questions ≤ 0.11)
+FULL_CONFIDENCE_SCORE = 0.5  # confidence = score / this, capped at 1: the hand-off line sits at 0.24, answers ≥ 0.5
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _AMOUNT = re.compile(
     r"\d[\d\s\u00a0]*(?:[.,]\d+)?\s*(?:к\b|k\b|тыс|тысяч|мың|мын|млн|миллион|₸|тг|тенге|теңге)|\d{1,3}(?:[\s\u00a0]\d{3})+|\d{4,}",
@@ -43,6 +44,10 @@ HANDOFF = {
         "Білім базасынан бұл сұраққа сенімді жауап таппадым, болжап айтқым келмейді. "
         "Сұрақты бухгалтер-маманға жібере аламын — ол осы чатта жауап береді."
     ),
+}
+VERIFY_NOTE = {
+    "ru": "Часть цифр не сверена с официальным текстом закона — уточните перед решением.",
+    "kk": "Кейбір сандар заңның ресми мәтінімен салыстырылмаған — шешім қабылдамас бұрын нақтылаңыз.",
 }
 CALC = {
     "ru": "Это расчёт по вашим суммам — посчитаю по вашему профилю и правилам на эту дату.",
@@ -143,11 +148,13 @@ def ask(question: str, *, lang: str | None = None, today: dt.date | None = None)
     on = effective_date(question, today)
     hits = _hits(question, on)
     best = hits[0] if hits else None
-    confidence = round(best.score, 3) if best else 0.0
+    confidence = round(min(1.0, best.score / FULL_CONFIDENCE_SCORE), 3) if best else 0.0
     if is_calc_question(question):
-        article_id = best.article.id if best and best.score >= MIN_CONFIDENCE else None
+        article_id = best.article.id if best and best.score >= MIN_SCORE else None
         return Answer(CALC[lang], article_id, [], confidence, "calc", lang)
-    if best is None or best.score < MIN_CONFIDENCE:
+    if best is None or best.score < MIN_SCORE:
         return Answer(HANDOFF[lang], None, [], confidence, "human", lang)
     text, used = render_short(best.article, lang, on)
+    if any(item.verify or item.confidence == "L" for item in used):
+        text = f"{text}\n\n{VERIFY_NOTE[lang]}"
     return Answer(text, best.article.id, _sources(best.article, used), confidence, None, lang)

@@ -12,6 +12,8 @@ Syntax (inside ``{{ … }}``)::
     {{ deadline "deadlines.f910.file" after="06-30" }}  "до 15 августа" / "15 тамызға дейін" for a period end
     {{ deadline "deadlines.social_payments.pay" }}       "до 25-го числа следующего месяца" (kk: "келесі айдың…")
     {{ param "social.opvr.exempt_disability_groups" roman }}  [1, 2] → "I и II" / "I және II"
+    {{ mrp "penalties.late_filing.repeat_fine_mrp[small]" }}  one key of a mapping value, × МРП
+    {{ place "astana" }}                       the maslikhat rate of a place (core/rules/places.yaml), "3 %"
 
 Formatting follows the language: "1,5 %", "2 595 000 000 ₸" (no-break spaces), "1 января 1975 г." /
 "1975 жылғы 1 қаңтар".
@@ -23,7 +25,7 @@ import datetime as dt
 import re
 import shlex
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from core.money import whole_tenge
@@ -31,6 +33,7 @@ from core.rules import ParameterError, ParameterTree, ParameterValue
 from nlu.consult.words import wordlist
 
 NBSP = "\u00a0"
+_KEYED = re.compile(r"(.+)\[(\w+)\]")
 PLACEHOLDER = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.S)
 _MONTHS = {
     "ru": wordlist("января февраля марта апреля мая июня июля августа сентября октября ноября декабря"),
@@ -163,14 +166,33 @@ class Renderer:
         self.used: list[ParameterValue] = []
 
     def value(self, path: str, on: dt.date | None = None) -> ParameterValue:
-        """The parameter value in force (recorded for the sources)."""
+        """The parameter value in force (recorded for the sources); ``path[key]`` picks from a mapping value."""
+        match = _KEYED.fullmatch(path)
+        base, key = (match.group(1), match.group(2)) if match else (path, None)
         try:
-            item = self.tree.at(path, on or self.on)
+            item = self.tree.at(base, on or self.on)
         except ParameterError as exc:
             raise RenderError(str(exc)) from None
         if item not in self.used:
             self.used.append(item)
-        return item
+        if key is None:
+            return item
+        if not isinstance(item.value, dict) or key not in item.value:
+            raise RenderError(f"{base} has no key {key!r}")
+        return replace(item, value=item.value[key])
+
+    def place_rate(self, place_id: str, on: dt.date | None) -> str:
+        """The maslikhat rate of a place of activity (``core/rules/places.yaml``) as a percent."""
+        from core.rules.places import places
+
+        place = places().get(place_id)
+        rate = place.rate_at(on or self.on) if place else None
+        if place is None or rate is None:
+            raise RenderError(f"no maslikhat rate for place {place_id!r} on {(on or self.on).isoformat()}")
+        item = ParameterValue(f"places.{place_id}", rate.value, rate.since, rate.reference, unit="/1")
+        if item not in self.used:
+            self.used.append(item)
+        return fmt_pct(rate.value)
 
     def _calc(self, expression: str, on: dt.date | None, per_line_round: bool) -> Decimal:
         total = Decimal(0)
@@ -199,6 +221,7 @@ class Renderer:
             "mzp": lambda: fmt_kzt(self._calc(f"{target} * base.mzp", on, True)),
             "calc": lambda: self._calc_fmt(target, on, style or "kzt"),
             "deadline": lambda: self._deadline(target, on, options.get("after")),
+            "place": lambda: self.place_rate(target, on),
         }
         if kind not in handlers:
             raise RenderError(f"unknown placeholder kind {kind!r}")
