@@ -61,9 +61,16 @@ def _word_char_ngrams(word: str) -> tuple[str, ...]:
     return tuple(padded[i : i + n] for n in range(low, min(high, size) + 1) for i in range(size - n + 1))
 
 
+# Many users type Kazakh without a Kazakh keyboard ("салык канша" for "салық қанша"): char n-grams see both alike.
+_FOLD = str.maketrans("әіңғүұқөһ", "аингуукох")
+FOLD_KAZAKH = True
+
+
 def char_ngrams(view: str) -> list[str]:
     """Character n-grams inside word boundaries, like scikit-learn's ``char_wb`` analyzer (cached per word)."""
     grams: list[str] = []
+    if FOLD_KAZAKH:
+        view = view.translate(_FOLD)
     for word in view.split():
         grams.extend(_word_char_ngrams(word))
     return grams

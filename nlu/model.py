@@ -26,16 +26,16 @@ from nlu.entities import extract_entities
 from nlu.features import features
 from nlu.types import Entity
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "4"
 """Bump when features or training change, so cached models are rebuilt."""
 
 CACHE_DIR = Path(__file__).with_name(".cache")
 TRAIN_TODAY = dt.date(2026, 1, 15)
 """Reference date for entity extraction while training (placeholders only; values do not matter)."""
 
-_C = 100.0
+_C = 50.0
 _TOL = 1e-3
-_WORD_WEIGHT = 0.8
+_WORD_WEIGHT = 0.6
 _log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -186,6 +186,9 @@ def build(data_dir: Path | None = None, cache_dir: Path | None = CACHE_DIR) -> I
     if cached is not None:
         try:
             _save(model, cached)
+            for stale in cached.parent.glob("intent-*.npz"):  # older data versions are never read again
+                if stale != cached:
+                    stale.unlink(missing_ok=True)
         except OSError as exc:
             _log.warning("cannot cache NLU model: %s", exc)
     return model

@@ -3,6 +3,10 @@
 Used when the ``RASA_URL`` setting is set. Any failure (timeout, refused connection, non-200, a body that is not the
 parse shape) falls back to the local interpreter, so the chat keeps working when the Rasa server is down.
 Rasa's ``nlu_fallback`` and intents unknown to the dialogs become ``out_of_scope``.
+
+Entities: by default the local rule extractors' (``local_entities=True``): their values are normalised ("200к" →
+"200000") and relative periods resolve against ``today``, which a Rasa server is never told. Pass
+``local_entities=False`` to keep the server's entities as they come.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from typing import Any
 
 import aiohttp
 
+from nlu.entities import extract_entities
+from nlu.features import MAX_CHARS
 from nlu.interpreter import Interpreter
 from nlu.types import INTENTS, OUT_OF_SCOPE, Entity, IntentScore, ParseResult
 
@@ -25,10 +31,17 @@ _log = logging.getLogger(__name__)
 class RasaHttpInterpreter:
     """Rasa HTTP API client with a local fallback; ``parse`` is blocking (use ``aparse`` inside an event loop)."""
 
-    def __init__(self, url: str, timeout: float, fallback: Interpreter) -> None:
+    def __init__(self, url: str, timeout: float, fallback: Interpreter, *, local_entities: bool = True) -> None:
         self._endpoint = url.rstrip("/") + "/model/parse"
         self._timeout = timeout
         self._fallback = fallback
+        self._local_entities = local_entities
+
+    def _finish(self, text: str, payload: Any, today: dt.date | None) -> ParseResult:
+        result = to_parse_result(text, payload)
+        if self._local_entities:
+            result["entities"] = extract_entities(text[:MAX_CHARS], today or dt.date.today())
+        return result
 
     def parse(self, text: str, *, today: dt.date | None = None) -> ParseResult:
         """Parse via Rasa (blocking, bounded by the timeout), else locally."""
@@ -38,7 +51,7 @@ class RasaHttpInterpreter:
         )
         try:
             with urllib.request.urlopen(request, timeout=self._timeout) as response:  # noqa: S310
-                return to_parse_result(text, json.loads(response.read()))
+                return self._finish(text, json.loads(response.read()), today)
         except (OSError, ValueError, urllib.error.URLError) as exc:
             _log.warning("Rasa parse failed (%s); using the local model", type(exc).__name__)
         return self._fallback.parse(text, today=today)
@@ -52,7 +65,7 @@ class RasaHttpInterpreter:
                 session.post(self._endpoint, json={"text": text}) as response,
             ):
                 response.raise_for_status()
-                return to_parse_result(text, await response.json(content_type=None))
+                return self._finish(text, await response.json(content_type=None), today)
         except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             _log.warning("Rasa parse failed (%s); using the local model", type(exc).__name__)
         return self._fallback.parse(text, today=today)

@@ -39,6 +39,7 @@ def test_rasa_parse_shape(interpreter: LocalInterpreter) -> None:
         ("жоқ", "deny"),
         ("👍", "affirm"),
         ("переключи на казахский", "change_language"),
+        ("салык канша", "show_taxes"),
     ],
 )
 def test_issue_examples(interpreter: LocalInterpreter, text: str, intent: str) -> None:
@@ -105,3 +106,12 @@ def test_corrupt_cache_is_rebuilt(tmp_path: Path) -> None:
     cached.write_bytes(b"not a model")
     model = build(cache_dir=tmp_path)
     assert LocalInterpreter(model).parse("привет")["intent"]["name"] == "greet"
+
+
+def test_entity_readers(interpreter: LocalInterpreter) -> None:
+    from nlu import entity_values, first_value
+
+    result = interpreter.parse("5 млн 200 тыс и 300к от ТОО Альфа", today=TODAY)
+    assert entity_values(result, "amount") == ["5200000", "300000"]
+    assert first_value(result, "counterparty") == "ТОО Альфа"
+    assert first_value(result, "period") is None

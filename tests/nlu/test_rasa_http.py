@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -72,7 +73,8 @@ def local() -> LocalInterpreter:
 
 async def test_aparse_uses_rasa(rasa: tuple[FakeRasa, str], local: LocalInterpreter) -> None:
     fake, url = rasa
-    result = await RasaHttpInterpreter(url + "/", 2.0, local).aparse("получил 150000 тенге")
+    interpreter = RasaHttpInterpreter(url + "/", 2.0, local, local_entities=False)
+    result = await interpreter.aparse("получил 150000 тенге")
     assert fake.requests == [{"text": "получил 150000 тенге"}]
     assert result["intent"] == {"name": "record_income", "confidence": 0.97}
     assert result["intent_ranking"][1]["name"] == "out_of_scope"  # Rasa's nlu_fallback
@@ -83,10 +85,21 @@ async def test_aparse_uses_rasa(rasa: tuple[FakeRasa, str], local: LocalInterpre
 
 async def test_sync_parse_uses_rasa(rasa: tuple[FakeRasa, str], local: LocalInterpreter) -> None:
     _, url = rasa
-    interpreter = RasaHttpInterpreter(url, 2.0, local)
+    interpreter = RasaHttpInterpreter(url, 2.0, local, local_entities=False)
     result = await asyncio.to_thread(interpreter.parse, "получил 150000 тенге")
     assert result["intent"]["name"] == "record_income"
     assert result["entities"][0]["extractor"] == "DIETClassifier"
+
+
+async def test_rasa_intent_with_local_entities(rasa: tuple[FakeRasa, str], local: LocalInterpreter) -> None:
+    fake, url = rasa
+    interpreter = RasaHttpInterpreter(url, 2.0, local)
+    result = await interpreter.aparse("получил 150к за прошлый месяц", today=dt.date(2026, 11, 25))
+    assert result["intent"] == {"name": "record_income", "confidence": 0.97}  # the server's
+    assert [(e["entity"], e["value"]) for e in result["entities"]] == [("amount", "150000"), ("period", "2026-10")]
+    sync = await asyncio.to_thread(interpreter.parse, "получил 150к за прошлый месяц", today=dt.date(2026, 11, 25))
+    assert sync == result
+    assert len(fake.requests) == 2
 
 
 @pytest.mark.parametrize("mode", ["error", "garbage", "hang"])
