@@ -14,6 +14,7 @@ Bad input raises ``CalcInputError`` (``UnsupportedPeriodError`` for a year or re
     declaration_910(2026, 1, places={"astana": Decimal(8_000_000), "karasai": Decimal(4_000_000)})
     self_employed("2026-03", Decimal(500000))                 # extra["eligible"]
     limit_usage("simplified", 2026, Decimal(2_000_000_000))    # lines limit, used, remaining + limit_* warnings
+    payment_requisites("so", date(2026, 4, 25))              # BIC, IIK, KNP, KBK, KBe (+ which need verifying)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from core.calc.errors import CalcInputError, UnknownPlaceError, UnsupportedPerio
 from core.calc.limits import limit_usage, limit_warning, simplified_limit, vat_threshold, vat_warning
 from core.calc.payroll import EMPLOYERS, Employer, payroll
 from core.calc.periods import HalfYear, Month, supported_years
+from core.calc.requisites import PAYMENTS, PaymentRequisites, payment_requisites
 from core.calc.self_employed import self_employed
 from core.calc.self_payments import self_payments
 from core.calc.simplified import PlaceShare, declaration_910
@@ -29,6 +31,7 @@ from core.explain import CalcResult, CalcWarning, ParamUse, TraceStep, render_ex
 
 __all__ = [
     "EMPLOYERS",
+    "PAYMENTS",
     "CalcInputError",
     "CalcResult",
     "CalcWarning",
@@ -36,6 +39,7 @@ __all__ = [
     "HalfYear",
     "Month",
     "ParamUse",
+    "PaymentRequisites",
     "PlaceShare",
     "TraceStep",
     "UnknownPlaceError",
@@ -43,6 +47,7 @@ __all__ = [
     "declaration_910",
     "limit_usage",
     "limit_warning",
+    "payment_requisites",
     "payroll",
     "render_explanation",
     "self_employed",
