@@ -1,0 +1,79 @@
+"""``asistent run`` as a whole: local mode (emulator + web chat + polling on one port) and token mode (long polling
+against ``TELEGRAM_API_SERVER``), with graceful shutdown and no token in any log line."""
+
+from __future__ import annotations
+
+import logging
+import stat
+from pathlib import Path
+
+import aiohttp
+import pytest
+from pydantic import SecretStr
+
+from bot.app import mode_of, start_all, stop_all
+from bot.emulator import serve
+from bot.emulator.telegram import Limits, TelegramEmulator, create_telegram_emulator
+from bot.runtime.logs import MaskSecrets, mask_token
+from core.settings import Settings
+
+TOKEN = "123456789:AAH-realLookingToken_xyz"
+
+
+def settings_for(sqlite_url: str, tmp_path: Path, **extra: object) -> Settings:
+    return Settings(
+        DATABASE_URL=sqlite_url, DATA_DIR=tmp_path / "var", HTTP_PORT=0, REMINDER_TICK_SECONDS=3600, **extra
+    )  # type: ignore[arg-type]
+
+
+async def test_local_mode_serves_page_emulator_and_bot_on_one_port(sqlite_url: str, tmp_path: Path) -> None:
+    settings = settings_for(sqlite_url, tmp_path)
+    assert mode_of(settings) == "local"
+    runtime = await start_all(settings)
+    try:
+        assert runtime.emulator is not None
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"{runtime.server.url}/") as page:
+                assert page.status == 200
+                assert "html" in (await page.text()).lower()
+            async with http.get(f"{runtime.server.url}/healthz") as health:
+                assert (await health.json()) == {"ok": True}
+        user = runtime.emulator.create_user("Айгүл", "kk")
+        runtime.emulator.send_text(user.id, "/start")
+        (welcome,) = await runtime.emulator.wait_for_bot_messages(user.id, 1, timeout=30)
+        assert welcome["reply_markup"]["inline_keyboard"]
+        secret_file = tmp_path / "var" / "payload_secret"
+        assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
+    finally:
+        await stop_all(runtime)
+    assert all(task.done() for task in runtime.tasks)
+
+
+async def test_token_mode_long_polls_the_configured_api_server_and_never_logs_the_token(
+    sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = TelegramEmulator(token=TOKEN, limits=Limits.relaxed())
+    api = await serve(create_telegram_emulator(emulator))
+    caplog.set_level(logging.DEBUG)
+    settings = settings_for(sqlite_url, tmp_path, TELEGRAM_BOT_TOKEN=SecretStr(TOKEN), TELEGRAM_API_SERVER=api.url)
+    assert mode_of(settings) == "polling"
+    runtime = await start_all(settings)
+    try:
+        assert runtime.emulator is None
+        user = emulator.create_user("Болат", "ru")
+        emulator.send_text(user.id, "/start")
+        await emulator.wait_for_bot_messages(user.id, 1, timeout=30)
+    finally:
+        await stop_all(runtime)
+        await api.close()
+    assert not [r for r in caplog.records if TOKEN in r.getMessage()]
+    mask = MaskSecrets()  # and the handler's filter would mask one anyway
+    for record in caplog.records:
+        mask.filter(record)
+        assert TOKEN not in record.getMessage()
+    assert "webhook" in mode_of(settings.model_copy(update={"WEBHOOK_URL": "https://x.kz/tg"}))
+
+
+def test_mask_token() -> None:
+    assert mask_token(f"GET http://h/bot{TOKEN}/getMe") == "GET http://h/bot***/getMe"
+    assert TOKEN not in mask_token(f"token={TOKEN}")
