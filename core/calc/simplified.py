@@ -108,6 +108,8 @@ def _incomes(
         pairs: list[tuple[str | None, Decimal]] = [
             (get_place(pid).id, non_negative(f"income of {pid}", amt)) for pid, amt in places.items()
         ]
+        if len({pid for pid, _ in pairs}) != len(pairs):
+            raise CalcInputError("each place of activity may be given once")
         total = sum((amt for _, amt in pairs), ZERO)
         if income is not None and non_negative("income", income) != total:
             raise CalcInputError(f"income {income} is not the sum of the per-place incomes {total}")

@@ -176,3 +176,8 @@ def test_limit_usage_bad_input() -> None:
         limit_usage("self_employed", 2026, Decimal(1))
     with pytest.raises(UnsupportedPeriodError):
         limit_usage("self_employed", 2025, Decimal(1), month=3)
+
+
+def test_910_same_place_twice_is_bad_input() -> None:
+    with pytest.raises(CalcInputError):
+        declaration_910(2026, 1, places={"astana": Decimal(1), "Astana": Decimal(2)})
