@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -51,12 +52,13 @@ class Stream:
 
     def vector(self, grams: Sequence[str]) -> tuple[IntArray, FloatArray]:
         """Column indices and L2-normalised sublinear TF-IDF weights of the known grams."""
-        get = self.vocabulary.get
-        ids = [i for i in map(get, grams) if i is not None]
-        if not ids:
+        counts: Counter[int | None] = Counter(map(self.vocabulary.get, grams))
+        counts.pop(None, None)
+        if not counts:
             return np.zeros(0, dtype=np.intp), np.zeros(0)
-        columns, counts = np.unique(np.array(ids, dtype=np.intp), return_counts=True)
-        values = (1.0 + np.log(counts)) * self.idf[columns]
+        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        values = (1.0 + np.log(tf)) * self.idf[columns]
         norm = float(np.sqrt(values @ values))
         return columns, values * (self.weight / norm)
 
