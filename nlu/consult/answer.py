@@ -15,6 +15,7 @@ from typing import Any
 from core.rules import ParameterValue, parameters
 from nlu.consult.articles import LANGS, Article
 from nlu.consult.index import Hit, shared_index
+from nlu.consult.places import find_place
 from nlu.consult.render import Renderer, RenderError
 from nlu.consult.text import detect_language, words
 from nlu.consult.words import wordlist
@@ -44,6 +45,14 @@ HANDOFF = {
         "Білім базасынан бұл сұраққа сенімді жауап таппадым, болжап айтқым келмейді. "
         "Сұрақты бухгалтер-маманға жібере аламын — ол осы чатта жауап береді."
     ),
+}
+PLACE_RATE = {
+    "ru": "{place}: {rate} по решению маслихата.",
+    "kk": "{place}: мәслихат шешімі бойынша {rate}.",
+}
+PLACE_DEFAULT = {
+    "ru": "{place}: решения маслихата в базе нет — применяется базовая ставка {rate}.",
+    "kk": "{place}: мәслихат шешімі базада жоқ — базалық мөлшерлеме {rate} қолданылады.",
 }
 VERIFY_NOTE = {
     "ru": "Часть цифр не сверена с официальным текстом закона — уточните перед решением.",
@@ -100,20 +109,18 @@ def effective_date(question: str, today: dt.date) -> dt.date:
     return dt.date(past[0], 12, 31) if past and len(set(years)) == 1 else today
 
 
+def _source_key(ref: dict[str, str]) -> tuple[str, ...]:
+    return (ref["href"],) if ref.get("href") else (ref.get("title", ""), ref.get("article", ""))
+
+
 def _sources(article: Article, used: list[ParameterValue]) -> list[dict[str, str]]:
+    """The article's references, then the references of the figures it showed (one entry per document)."""
     out: list[dict[str, str]] = [dict(r) for r in article.references]
     for item in used:
-        ref = {
-            k: v
-            for k, v in (
-                ("title", item.reference.title),
-                ("article", item.reference.article),
-                ("href", item.reference.href),
-            )
-            if v
-        }
+        pairs = (("title", item.reference.title), ("article", item.reference.article), ("href", item.reference.href))
+        ref = {k: v for k, v in pairs if v}
         ref["parameter"] = item.path
-        if not any(r.get("title") == ref["title"] and r.get("article") == ref.get("article") for r in out):
+        if _source_key(ref) not in {_source_key(r) for r in out}:
             out.append(ref)
     return out
 
@@ -131,6 +138,20 @@ def render_short(
         log.warning("article %s: a figure has no parameter on %s", article.id, on)
         return article.title[lang] + " — " + HANDOFF[lang], []
     return done.text, done.used
+
+
+def _place_line(question: str, lang: str, on: dt.date) -> tuple[str, list[ParameterValue]] | None:
+    """For a maslikhat-rate answer: the rate of the place the question names ("в Шымкенте"), or the base rate."""
+    place = find_place(question)
+    if place is None:
+        return None
+    renderer = Renderer(parameters(), on, lang)
+    try:
+        text = PLACE_RATE[lang].format(place=place.name(lang), rate=renderer.place_rate(place.id, None))
+    except RenderError:
+        base = renderer.placeholder('param "simplified.rate" pct')
+        text = PLACE_DEFAULT[lang].format(place=place.name(lang), rate=base)
+    return text, renderer.used
 
 
 def _hits(question: str, on: dt.date) -> list[Hit]:
@@ -155,6 +176,9 @@ def ask(question: str, *, lang: str | None = None, today: dt.date | None = None)
     if best is None or best.score < MIN_SCORE:
         return Answer(HANDOFF[lang], None, [], confidence, "human", lang)
     text, used = render_short(best.article, lang, on)
+    place = _place_line(question, lang, on) if "maslikhat" in best.article.tags else None
+    if place is not None:
+        text, used = f"{text}\n\n{place[0]}", [*used, *place[1]]
     if any(item.verify or item.confidence == "L" for item in used):
         text = f"{text}\n\n{VERIFY_NOTE[lang]}"
     return Answer(text, best.article.id, _sources(best.article, used), confidence, None, lang)

@@ -88,3 +88,29 @@ def test_bad_input_raises_value_error(question: str, lang: str | None) -> None:
 def test_as_dict_has_the_stable_keys() -> None:
     payload = ask("когда сдавать 910", today=JUNE_2026).as_dict()
     assert {"answer", "article_id", "sources", "confidence"} <= set(payload)
+
+
+def test_place_named_in_the_question_gets_its_maslikhat_rate() -> None:
+    answer = ask("какая ставка упрощенки в Астане", today=JUNE_2026)
+    assert answer.article_id == "maslikhat-rates"
+    assert "г. Астана: 3 %" in plain(answer.answer)
+    assert any(s.get("parameter") == "places.astana" for s in answer.sources)
+
+
+def test_place_without_a_decision_gets_the_base_rate() -> None:
+    answer = ask("Шымкентте 910 мөлшерлемесі қанша", today=JUNE_2026)
+    assert "Шымкент қ." in answer.answer
+    assert "4 %" in plain(answer.answer.split("\n")[-1])
+
+
+def test_sources_list_each_document_once() -> None:
+    for question in ("сколько ОПВР в 2026", "когда сдавать 910", "штраф за несдачу декларации"):
+        sources = ask(question, today=JUNE_2026).sources
+        keys = [s.get("href") or (s["title"], s.get("article")) for s in sources]
+        assert len(keys) == len(set(keys))
+
+
+def test_unverified_figures_carry_a_warning() -> None:
+    answer = ask("штраф за повторную несдачу декларации", today=JUNE_2026)
+    assert answer.article_id == "penalty-late-filing"
+    assert "не сверена" in answer.answer
