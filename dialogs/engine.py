@@ -230,7 +230,7 @@ class Engine:
         parse = self._parse(text, ctx)
         flow = self._flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step in flow.text_steps:
-            if parse["intent"]["name"] == "deny" and len(text) <= 20:
+            if parse["intent"]["name"] == "deny" and len(text) <= 20 and ctx.state.step not in flow.yes_no_steps:
                 return await self._cancel(ctx)
             return await flow.on_text(ctx, text, parse)
         return await self._intent(ctx, parse)

@@ -48,6 +48,7 @@ class ProfileData:
     birth_year: int | None = None
     onboarded: bool = False
     onboarded_on: dt.date | None = None  # obligations due before it get no reminders
+    reminders: bool = True  # the user's consent to proactive reminders (asked in onboarding)
 
 
 @dataclass(slots=True)

@@ -103,7 +103,7 @@ async def run_tick(store: ReminderStore, calendar: Calendar, now: dt.datetime) -
             obligation_id = await store.upsert_obligation(user_id, item)
             obligations += 1
             kind = reminder_kind(item.due, today)
-            if kind is None or await store.obligation_done(obligation_id):
+            if kind is None or not profile.reminders or await store.obligation_done(obligation_id):
                 continue
             if not await store.add_reminder(user_id, obligation_id, kind, not_before):
                 continue

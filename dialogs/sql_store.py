@@ -86,6 +86,7 @@ class SqlStore:
             birth_year=row.birth_date.year if row.birth_date else None,
             onboarded=row.onboarded_at is not None,
             onboarded_on=kz_today(row.onboarded_at) if row.onboarded_at else None,
+            reminders=row.proactive_opt_in,
         )
 
     async def save_profile(self, user_id: str, profile: ProfileData) -> None:
@@ -100,6 +101,7 @@ class SqlStore:
             "place_id": profile.place_id,
             "employees": profile.employees,
             "birth_date": birth,
+            "proactive_opt_in": profile.reminders,
         }
         if profile.onboarded and row.onboarded_at is None:
             day = profile.onboarded_on

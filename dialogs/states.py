@@ -30,6 +30,7 @@ class Onboarding:
     PLACE: Final = "place"
     EMPLOYEES: Final = "employees"
     BIRTH_YEAR: Final = "birth_year"
+    REMINDERS: Final = "reminders"
 
 
 class Entry:

@@ -104,6 +104,7 @@ WORDS: dict[str, dict[str, str]] = {
         "place_q": "Где вы ведёте",
         "employees_q": "Сколько у вас работников",
         "birth_q": "год рождения",
+        "remind_yes": "Да, напоминать",
         "done": "Профиль сохранён",
         "save": "Сохранить",
         "saved": "Сохранено",
@@ -122,6 +123,7 @@ WORDS: dict[str, dict[str, str]] = {
         "place_q": "Қай жерде қызмет",
         "employees_q": "қанша қызметкер",
         "birth_q": "Туған жылыңыз",
+        "remind_yes": "Иә, еске сал",
         "done": "Профиль сақталды",
         "save": "Сақтау",
         "saved": "Сақталды",
@@ -136,7 +138,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 async def onboarding_scenario(chat: ScriptedChat, lang: str, place: str = "Астана") -> None:
-    """/start → language → a bad then a good ИИН → simplified → place → 0 employees → the year from the ИИН."""
+    """/start → language → a bad then a good ИИН → simplified → place → 0 employees → the year from the ИИН →
+    reminders yes."""
     w = WORDS[lang]
     await chat.say("/start")
     await chat.press(w["language"])
@@ -152,6 +155,7 @@ async def onboarding_scenario(chat: ScriptedChat, lang: str, place: str = "Ас�
     await chat.say("0")
     chat.expect(w["birth_q"])
     await chat.press("1990")
+    await chat.press(w["remind_yes"])
     chat.expect(w["done"])
 
 

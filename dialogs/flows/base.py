@@ -72,6 +72,8 @@ class FlowHandler:
 
     name: str = ""
     text_steps: frozenset[str] = frozenset()
+    #: text steps whose question is yes/no: a «нет» there is an answer, not /cancel
+    yes_no_steps: frozenset[str] = frozenset()
 
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
         raise NotImplementedError

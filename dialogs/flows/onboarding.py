@@ -115,6 +115,19 @@ def employees_error(ctx: Ctx, text: str) -> str | None:
     return None
 
 
+def reminders_question(ctx: Ctx) -> str:
+    return ctx.t("Shall I remind you of deadlines: 7 days before, the day before and on the day?")
+
+
+def reminder_buttons(ctx: Ctx, flow: str) -> tuple[tuple[Button, ...], ...]:
+    return (
+        (
+            ctx.button(ctx.t("Yes, remind me"), flow, "remind", "yes"),
+            ctx.button(ctx.t("No, thanks"), flow, "remind", "no"),
+        ),
+    )
+
+
 def upcoming(ctx: Ctx, profile: ProfileData, days: int) -> list[ObligationDue]:
     calendar = ctx.services.calendar
     if calendar is None or profile.regime is None:
@@ -124,14 +137,17 @@ def upcoming(ctx: Ctx, profile: ProfileData, days: int) -> list[ObligationDue]:
 
 class OnboardingFlow(FlowHandler):
     name = Flow.ONBOARDING
-    text_steps = frozenset({Onboarding.IIN, Onboarding.PLACE, Onboarding.EMPLOYEES, Onboarding.BIRTH_YEAR})
+    text_steps = frozenset(
+        {Onboarding.IIN, Onboarding.PLACE, Onboarding.EMPLOYEES, Onboarding.BIRTH_YEAR, Onboarding.REMINDERS}
+    )
+    yes_no_steps = frozenset({Onboarding.REMINDERS})
 
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
         ctx.go(self.name, Onboarding.LANGUAGE, profile={})
         text = "\n".join(
             (
                 ctx.t("Hello! I am asistent, an accountant for individual entrepreneurs, right in the chat."),
-                ctx.t("Let's set up your profile: six short questions. First, choose a language:"),
+                ctx.t("Let's set up your profile: a few short questions. First, choose a language:"),
             )
         )
         return [Reply(text=text, buttons=language_buttons(ctx, self.name))]
@@ -153,6 +169,8 @@ class OnboardingFlow(FlowHandler):
             )
         if step == Onboarding.BIRTH_YEAR:
             return self._birth_year_prompt(ctx)
+        if step == Onboarding.REMINDERS:
+            return Reply(text=reminders_question(ctx), buttons=reminder_buttons(ctx, self.name))
         return None
 
     def _birth_year_prompt(self, ctx: Ctx) -> Reply:
@@ -199,6 +217,8 @@ class OnboardingFlow(FlowHandler):
             return await self.on_text(ctx, arg, _NO_PARSE)
         if action == "year" and step == Onboarding.BIRTH_YEAR:
             return await self.on_text(ctx, arg, _NO_PARSE)
+        if action == "remind" and step == Onboarding.REMINDERS and arg in ("yes", "no"):
+            return await self._finish(ctx, reminders=arg == "yes")
         return outdated(ctx)
 
     async def on_text(self, ctx: Ctx, text: str, parse: ParseResult) -> list[Reply]:
@@ -215,6 +235,8 @@ class OnboardingFlow(FlowHandler):
             return self._ask(ctx, Onboarding.BIRTH_YEAR)
         if step == Onboarding.BIRTH_YEAR:
             return await self._birth_year(ctx, text)
+        if step == Onboarding.REMINDERS and parse["intent"]["name"] in ("affirm", "deny"):
+            return await self._finish(ctx, reminders=parse["intent"]["name"] == "affirm")
         reply = self.prompt(ctx)
         return [reply] if reply else []
 
@@ -249,31 +271,36 @@ class OnboardingFlow(FlowHandler):
                     )
                 )
             ]
+        self._profile(ctx)["birth_year"] = year
+        return self._ask(ctx, Onboarding.REMINDERS)
+
+    async def _finish(self, ctx: Ctx, reminders: bool) -> list[Reply]:
         data = self._profile(ctx)
-        regime = data.get("regime")
-        employees = data.get("employees", 0)
+        regime, employees, year = data.get("regime"), data.get("employees", 0), data.get("birth_year")
         profile = ProfileData(
             iin=str(data["iin"]) if data.get("iin") else None,
             regime=regime if regime in REGIMES else None,
             place_id=str(data["place_id"]) if data.get("place_id") else None,
             employees=employees if isinstance(employees, int) else 0,
-            birth_year=year,
+            birth_year=year if isinstance(year, int) else None,
             onboarded=True,
             onboarded_on=ctx.today,
+            reminders=reminders,
         )
         await ctx.save_profile(profile)
         await ctx.store.audit(ctx.user.user_id, "profile.onboarded", {"regime": profile.regime})
         soon = upcoming(ctx, profile, days=OBLIGATIONS_AHEAD_DAYS)
         await ctx.store.save_obligations(ctx.user.user_id, soon)
         ctx.clear()
-        return [self._finished(ctx, soon)]
+        return [self._finished(ctx, soon, reminders)]
 
-    def _finished(self, ctx: Ctx, soon: list[ObligationDue]) -> Reply:
+    def _finished(self, ctx: Ctx, soon: list[ObligationDue], reminders: bool) -> Reply:
         lines = [ctx.t("All set! Your profile is saved.")]
         if soon:
             lines.append(ctx.t("Your nearest deadlines:"))
             lines.extend(f"• {date(o.due)} — {obligation_title(ctx, o)}" for o in soon[:3])
-            lines.append(ctx.t("I will remind you 7 days before, the day before and on the day."))
+            if reminders:
+                lines.append(ctx.t("I will remind you 7 days before, the day before and on the day."))
         lines.append(ctx.t("Now just write to me, for example: «received 150 000 from TOO Alfa»."))
         return Reply(text="\n".join(lines), buttons=menu.main_buttons(ctx))
 

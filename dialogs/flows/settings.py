@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dialogs.contract import Reply
+from dialogs.contract import Button, Reply
 from dialogs.flows import menu
 from dialogs.flows.base import Ctx, FlowHandler, outdated
 from dialogs.flows.language import LANGUAGE_NAMES, language_buttons, switch
@@ -44,12 +44,13 @@ class SettingsFlow(FlowHandler):
                 ctx.t("Regime: {regime}", regime=regime),
                 ctx.t("Place of activity: {place}", place=place.name(ctx.lang) if place else "—"),
                 ctx.t("Employees: {count}", count=profile.employees),
+                ctx.t("Reminders: on") if profile.reminders else ctx.t("Reminders: off"),
             )
         )
         buttons = (
             (
                 ctx.button(ctx.t("Language"), self.name, "lang"),
-                ctx.button(ctx.t("Regime"), self.name, "regime"),
+                ctx.button(ctx.t("Profile…"), self.name, "profile"),
                 ctx.button(ctx.t("More…"), self.name, "more"),
             ),
         )
@@ -71,15 +72,31 @@ class SettingsFlow(FlowHandler):
         if action == "lang" and arg in LANGUAGES:
             await switch(ctx, "kk" if arg == "kk" else "ru")
             return [self._overview(ctx, profile)]
-        if action == "more":
+        buttons: tuple[tuple[Button, ...], ...]
+        if action == "profile":
             buttons = (
                 (
+                    ctx.button(ctx.t("Regime"), self.name, "regime"),
                     ctx.button(ctx.t("Place"), self.name, "place"),
                     ctx.button(ctx.t("Employees"), self.name, "emp"),
+                ),
+            )
+            return [Reply(text=ctx.t("What shall I change?"), buttons=buttons)]
+        if action == "more":
+            toggle = ctx.t("Stop reminders") if profile.reminders else ctx.t("Turn on reminders")
+            buttons = (
+                (
+                    ctx.button(toggle, self.name, "remind", "off" if profile.reminders else "on"),
                     ctx.button(menu.label(ctx, "del"), Flow.MENU, "del"),
                 ),
             )
             return [Reply(text=ctx.t("What shall I change?"), buttons=buttons)]
+        if action == "remind" and arg in ("on", "off"):
+            profile.reminders = arg == "on"
+            await ctx.save_profile(profile)
+            await ctx.store.audit(ctx.user.user_id, "profile.reminders_changed", {"reminders": profile.reminders})
+            ctx.go(self.name, Settings.MENU)
+            return [self._overview(ctx, profile)]
         if action == "regime" and not arg:
             return [Reply(text=regime_explanations(ctx), buttons=regime_buttons(ctx, self.name))]
         if action == "regime" and arg in REGIMES:

@@ -275,17 +275,21 @@ async def test_question_answered_with_sources(engine: Engine) -> None:
 async def test_settings_edits_profile(engine: Engine, db: MemoryDatabase) -> None:
     chat = await onboarded(engine)
     await chat.say("/settings")
-    chat.expect("Упрощёнка", "г. Астана")
+    chat.expect("Упрощёнка", "г. Астана", "Напоминания: включены")
+    await chat.press("Ещё")
+    await chat.press("Не напоминать")
+    chat.expect("Напоминания: выключены")
+    await chat.press("Профиль")
     await chat.press("Режим")
     await chat.press("Общий режим")
     chat.expect("Режим изменён")
-    await chat.press("Ещё")
+    await chat.press("Профиль")
     await chat.press("Работники")
     await chat.say("-3")
     chat.expect("не может быть отрицательным")
     await chat.say("2")
     chat.expect("Работников: 2")
-    await chat.press("Ещё")
+    await chat.press("Профиль")
     await chat.press("Место")
     await chat.say("Карасай")
     await chat.press("Карасай")
@@ -294,7 +298,7 @@ async def test_settings_edits_profile(engine: Engine, db: MemoryDatabase) -> Non
     await chat.press("Қазақша")
     chat.expect("Баптауларыңыз", "Жалпы режим")
     profile = next(iter(db.data.profiles.values()))
-    assert (profile.regime, profile.employees, profile.place_id) == ("general", 2, "karasai")
+    assert (profile.regime, profile.employees, profile.place_id, profile.reminders) == ("general", 2, "karasai", False)
 
 
 async def test_place_not_found_and_default_rate_note(engine: Engine) -> None:
@@ -320,7 +324,10 @@ async def test_birth_year_validated(engine: Engine) -> None:
     await chat.say("1850")
     chat.expect("четырьмя цифрами")
     await chat.say("1991")
+    chat.expect("напомнить о сроках")
+    await chat.say("нет")  # an answer to the question, not /cancel
     chat.expect("Профиль сохранён")
+    assert "Напомню" not in chat.text
 
 
 async def test_taxes_need_onboarding_first(engine: Engine) -> None:

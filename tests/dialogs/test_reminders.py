@@ -112,3 +112,18 @@ async def test_scheduler_tick_on_storage(database: Database, services: Services)
         assert row.not_before is not None
         assert row.not_before.astimezone(KZ_TZ).hour == 9
         assert Reply.from_dict(row.payload).template is not None
+
+
+async def test_no_reminders_without_consent(services: Services) -> None:
+    db = MemoryDatabase()
+    chat = chat_for(Engine(db.session, services, SECRET), "ru")
+    await chat.say("/start")
+    await chat.press("Русский")
+    await chat.say("900101300007")
+    await chat.press("Самозанятый")
+    await chat.press("1990")
+    await chat.press("Нет, спасибо")
+    chat.expect("Профиль сохранён")
+    for days_before in (7, 1, 0, -1):
+        assert await tick(db, at_local(DUE - dt.timedelta(days=days_before), 11)) == 0
+    assert db.data.outbox == []
