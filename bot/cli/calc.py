@@ -28,7 +28,7 @@ from core.calc import (
     self_employed,
     self_payments,
 )
-from core.calc.periods import Month
+from core.calc.periods import MONTHS_PER_HALF, HalfYear, Month
 
 # Due dates (already moved to working days) come from the calendar, never computed here.
 from core.calendar.deadlines import f910_deadlines, social_payments_due
@@ -62,6 +62,13 @@ def _place_income(text: str) -> tuple[str, Decimal]:
     if not sep or not place.strip():
         raise UsageError(f"--place-income must be PLACE=AMOUNT, got {text!r}")
     return place.strip(), _amount(amount)
+
+
+def _six_amounts(text: str) -> list[Decimal]:
+    parts = [p for p in text.split(",") if p.strip()]
+    if len(parts) != MONTHS_PER_HALF:
+        raise UsageError(f"--own-monthly-income needs {MONTHS_PER_HALF} comma-separated amounts, got {len(parts)}")
+    return [_amount(p) for p in parts]
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -112,6 +119,11 @@ def register(subparsers: Any) -> None:
     f910.add_argument("--prior-income", type=_amount, default=Decimal(0), help="income earlier this year, ₸")
     f910.add_argument("--employees", type=_int("--employees"), default=0, help="average headcount incl. the ИП")
     f910.add_argument("--reduction", type=_amount, default=Decimal(0), help="manual reduction (C15/C2), ₸")
+    f910.add_argument(
+        "--own-monthly-income",
+        type=_six_amounts,
+        help="the ИП's declared income for each of the 6 months, comma-separated (fills lines 010–015)",
+    )
     _common(f910)
     f910.set_defaults(handler=run_910)
 
@@ -186,6 +198,15 @@ def run_payroll(args: argparse.Namespace) -> int:
     return _emit(args, result, due=social_payments_due(month.year, month.month))
 
 
+def _own_payments(year: int, half: int, incomes: list[Decimal]) -> list[CalcResult]:
+    """The ИП's own monthly payments for the six months of the half-year (lines 910.00.010–015)."""
+    try:
+        months = HalfYear(year, half).months()
+        return [self_payments(month, income) for month, income in zip(months, incomes, strict=True)]
+    except CalcInputError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def run_910(args: argparse.Namespace) -> int:
     places = dict(args.place_income)
     if len(places) != len(args.place_income):
@@ -193,6 +214,7 @@ def run_910(args: argparse.Namespace) -> int:
     if args.income is None and not places:
         raise UsageError("give --income or at least one --place-income")
     rate = args.rate / PERCENT if args.rate is not None else None
+    own = _own_payments(args.year, args.half, args.own_monthly_income) if args.own_monthly_income else None
     result = _calc(
         lambda: declaration_910(
             args.year,
@@ -205,6 +227,7 @@ def run_910(args: argparse.Namespace) -> int:
             prior_income=args.prior_income,
             employees=args.employees,
             reduction=args.reduction,
+            own_payments=own,
         )
     )
     file_by, pay_by = f910_deadlines(args.year, args.half)

@@ -83,6 +83,11 @@ class HalfYear:
     def january_first(self) -> dt.date:
         return dt.date(self.year, 1, 1)
 
+    def months(self) -> list[Month]:
+        """The six months of the half-year."""
+        first = (self.half - 1) * MONTHS_PER_HALF + 1
+        return [Month(self.year, first + i) for i in range(MONTHS_PER_HALF)]
+
     def iso(self) -> str:
         return f"{self.year:04d}-H{self.half}"
 

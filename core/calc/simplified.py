@@ -7,7 +7,7 @@ half-year; ≤ 30 employees. 2026: base 4 % or the place's maslikhat rate, each 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -61,6 +61,7 @@ def declaration_910(
     prior_income: Decimal = ZERO,
     employees: int = 0,
     reduction: Decimal = ZERO,
+    own_payments: Sequence[CalcResult] | None = None,
 ) -> CalcResult:
     """Taxes of form 910.00 for ``half`` (1 or 2) of ``year``.
 
@@ -69,7 +70,9 @@ def declaration_910(
     ``Decimal("0.03")``. ``so_paid`` — СО for the ИП and employees in the half-year (2024–25 social-tax reduction).
     ``prior_income`` — income earlier in the same year (limits, VAT). ``employees`` — average headcount incl. the ИП.
     ``reduction`` — 2024–25: manual line 910.00.006 (C15); 2026: manual payroll reduction of the object (C2),
-    split across places by income share.
+    split across places by income share. ``own_payments`` — the six ``self_payments`` results of the half's months:
+    they fill lines 010–015 (sums; ``extra["monthly"]`` has the six values of each) and their СО is added to
+    ``so_paid`` for the 2024–25 social-tax reduction (``so_paid`` then means the employees' СО, line 021).
     """
     period = HalfYear(year, half)
     for name, value in (("so_paid", so_paid), ("prior_income", prior_income), ("reduction", reduction)):
@@ -85,14 +88,18 @@ def declaration_910(
             raise CalcInputError(f"a maslikhat rate does not apply to 910.00 in {year}")
         result_lines = _tax_flat(t, incomes, reduction)
     total_income = t.lines[line.INCOME]
-    ipn, social = _split(t, so_paid)
+    own = _check_own(period, own_payments)
+    own_so = sum((r.lines["so"] for r in own), ZERO)
+    ipn, social = _split(t, so_paid + own_so)
+    monthly = _own_lines(t, own)
     _limit_warnings(t, period, total_income, prior_income, employees)
     extra: dict[str, Any] = {
         "year": year,
         "half": half,
         "ipn": ipn,
         "social_tax": social,
-        "so_paid": so_paid,
+        "so_paid": so_paid + own_so,
+        "monthly": monthly,
         "places": [p.to_json() for p in result_lines],
         "template": line.TEMPLATE,
     }
@@ -204,6 +211,47 @@ def _rate(t: Tracer, pid: str | None, explicit: Decimal | None) -> tuple[Decimal
     title = f"{ref.title}, {ref.article}" if ref.article else ref.title
     t.use(ParamUse(f"places.{place.id}.rate", known.value, known.since, ref.cite(), False, title))
     return known.value, ref.cite()
+
+
+def _check_own(period: HalfYear, own: Sequence[CalcResult] | None) -> list[CalcResult]:
+    if not own:
+        return []
+    expected = [month.iso() for month in period.months()]
+    if [r.kind for r in own] != ["self"] * len(own) or [r.period for r in own] != expected:
+        raise CalcInputError(f"own payments must be the self_payments of {', '.join(expected)}")
+    return list(own)
+
+
+def _base(result: CalcResult, key: str) -> Decimal:
+    value = result.step(key).inputs.get("base")
+    return value if isinstance(value, Decimal) else ZERO
+
+
+# form line → (how a month's value is read, ru, kk)
+_OWN_LINES: tuple[tuple[str, str, str, str], ...] = (
+    (line.OWN_SO_BASE, "base:so", "база СО ИП за месяцы полугодия", "ЖК ӘА базасы"),
+    (line.OWN_SO, "so", "СО ИП за себя", "ЖК-нің өзі үшін ӘА"),
+    (line.OWN_OPV_BASE, "base:opv", "база ОПВ и ОПВР ИП", "ЖК МЗЖ мен МЗЖЖ базасы"),
+    (line.OWN_OPV, "opv", "ОПВ ИП за себя", "ЖК-нің өзі үшін МЗЖ"),
+    (line.OWN_OPVR, "opvr", "ОПВР ИП за себя", "ЖК-нің өзі үшін МЗЖЖ"),
+    (line.OWN_VOSMS, "vosms", "ВОСМС ИП за себя", "ЖК-нің өзі үшін МӘМС"),
+)
+
+
+def _own_lines(t: Tracer, own: list[CalcResult]) -> dict[str, list[Decimal]]:
+    """Lines 010–015: the sums of the six months, each month's parameters attached to the line's step."""
+    monthly: dict[str, list[Decimal]] = {}
+    for key, source, ru, kk in _OWN_LINES:
+        if not own:
+            break
+        name = source.split(":")[-1]
+        values = [_base(r, name) if source.startswith("base:") else r.lines[name] for r in own]
+        for r in own:
+            for use in r.step(name).params:
+                t.use(use)
+        monthly[key] = values
+        t.line(key, sum(values, ZERO), f"{ru}: сумма 6 месяцев", f"{kk}: 6 айдың сомасы")
+    return monthly
 
 
 def _split(t: Tracer, so_paid: Decimal) -> tuple[Decimal, Decimal]:

@@ -181,3 +181,23 @@ def test_limit_usage_bad_input() -> None:
 def test_910_same_place_twice_is_bad_input() -> None:
     with pytest.raises(CalcInputError):
         declaration_910(2026, 1, places={"astana": Decimal(1), "Astana": Decimal(2)})
+
+
+def test_910_own_payments_fill_lines_010_to_015_and_reduce_social_tax() -> None:
+    own = [self_payments(f"2025-{m:02d}", Decimal(85_000)) for m in range(7, 13)]
+    result = declaration_910(2025, 2, income=Decimal(10_000_000), own_payments=own)
+    assert result.lines["910.00.011"] == 6 * 4250
+    assert result.lines["910.00.013"] == 6 * 8500
+    assert result.lines["910.00.015"] == 6 * 5950
+    assert result.lines["910.00.010"] == 6 * 85_000
+    assert result.lines["910.00.009"] == 150_000 - 25_500  # the own СО reduces the social tax
+    assert result.extra["monthly"]["910.00.014"] == [Decimal(2125)] * 6
+    assert result.step("910.00.011").params  # each month's parameters are attached
+
+
+def test_910_own_payments_must_match_the_half() -> None:
+    own = [self_payments(f"2025-{m:02d}", Decimal(85_000)) for m in range(1, 7)]
+    with pytest.raises(CalcInputError):
+        declaration_910(2025, 2, income=Decimal(1), own_payments=own)
+    with pytest.raises(CalcInputError):
+        declaration_910(2025, 1, income=Decimal(1), own_payments=own[:5])

@@ -135,3 +135,15 @@ def test_bad_input_exits_2_with_one_line(capsys: pytest.CaptureFixture[str], arg
     assert out == ""
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+def test_910_own_monthly_income(capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["910", "--year", "2026", "--half", "1", "--income", "6000000", "--place", "almaty"]
+    code, data, _ = _run(capsys, *argv, "--own-monthly-income", "85000,85000,85000,85000,85000,300000", "--json")
+    assert code == 0
+    assert data["lines"]["910.00.013"] == 5 * 8500 + 30000
+    assert data["lines"]["910.00.015"] == 6 * 5950
+    assert data["total"] == 180000  # 3 % of 6 000 000; no social tax in 2026
+    code, _, err = _run(capsys, *argv, "--own-monthly-income", "1,2", "--json")
+    assert code == 2
+    assert "6 comma-separated" in err
