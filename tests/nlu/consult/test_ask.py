@@ -25,7 +25,8 @@ def test_answer_carries_current_figures_and_sources() -> None:
     assert "4 %" in plain(answer.answer)
     assert answer.sources
     assert all(s["title"] for s in answer.sources)
-    assert any(s.get("parameter") == "simplified.rate" for s in answer.sources)
+    rate_ref = parameters().at("simplified.rate", JUNE_2026).reference
+    assert any(s.get("href") == rate_ref.href or s.get("parameter") == "simplified.rate" for s in answer.sources)
     assert 0 < answer.confidence <= 1
 
 
