@@ -10,7 +10,17 @@ from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.filters import Command
-from aiogram.types import BufferedInputFile, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import (
+    BotCommand,
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
 
 TOKEN = "42:TEST-emulator-token"
 PNG_1x1 = bytes.fromhex(
@@ -45,6 +55,12 @@ def echo_router(seen_update_ids: list[int] | None = None) -> Router:
     @router.message(Command("html"))
     async def send_html(message: Message) -> None:
         await message.answer("💰 <b>Налог: <i>12 000</i> ₸</b> <code>910</code>", parse_mode="HTML")
+
+    @router.message(Command("menu"))
+    async def send_menu(message: Message, bot: Bot) -> None:
+        await bot.set_my_commands([BotCommand(command="kb", description="Кнопки")], language_code="ru")
+        rows = [[KeyboardButton(text="Налоги"), KeyboardButton(text="Доходы")]]
+        await message.answer("Меню", reply_markup=ReplyKeyboardMarkup(keyboard=rows, one_time_keyboard=True))
 
     @router.message(Command("doc"))
     async def send_document(message: Message) -> None:

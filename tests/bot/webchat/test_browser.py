@@ -135,3 +135,13 @@ async def test_new_user_gets_an_empty_chat(page: Page, emulator: TelegramEmulato
     await expect(page.locator(".bubble.bot .text")).to_have_text(["эхо: второй"])
     names = sorted(chat.user.first_name for chat in emulator.chats.values())
     assert "Жанар" in names
+
+
+async def test_reply_keyboard_and_command_menu(page: Page) -> None:
+    await _send(page, "/menu")
+    await expect(page.locator(".bubble.bot .text").last).to_have_text("Меню")
+    await page.locator("#reply-keyboard").get_by_role("button", name="Налоги").click()
+    await expect(page.locator(".bubble.bot .text").last).to_have_text("эхо: Налоги")
+    await expect(page.locator("#reply-keyboard")).to_be_hidden()  # one-time keyboard
+    await page.locator("#commands").get_by_role("button", name="/kb").click()
+    await expect(page.get_by_role("button", name="Да")).to_be_visible()
