@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
-from sklearn.linear_model import LogisticRegression
 
 from nlu.data import Example, load_files, training_files
 from nlu.entities import extract_entities
@@ -90,7 +89,7 @@ class IntentModel:
         return result
 
 
-def _fit_stream(docs: list[list[str]], weight: float) -> tuple[Stream, sparse.csr_matrix]:
+def _fit_stream(docs: list[list[str]], weight: float) -> tuple[Stream, Any]:
     vocabulary: dict[str, int] = {}
     for doc in docs:
         for gram in doc:
@@ -107,12 +106,17 @@ def _fit_stream(docs: list[list[str]], weight: float) -> tuple[Stream, sparse.cs
         rows.extend([i] * len(columns))
         cols.extend(columns.tolist())
         vals.extend(values.tolist())
+    from scipy import sparse  # training only: loading a cached model needs neither scipy nor scikit-learn
+
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(vocabulary)))
     return stream, matrix
 
 
 def train(examples: Sequence[Example]) -> IntentModel:
-    """Fit the classifier on examples (deterministic: fixed order, lbfgs, no randomness)."""
+    """Fit the classifier on examples (deterministic: same data, same order → same model)."""
+    from scipy import sparse
+    from sklearn.linear_model import LogisticRegression
+
     streams = [features(ex.text, extract_entities(ex.text, TRAIN_TODAY)) for ex in examples]
     chars, char_matrix = _fit_stream([s[0] for s in streams], 1.0)
     words, word_matrix = _fit_stream([s[1] for s in streams], _WORD_WEIGHT)
