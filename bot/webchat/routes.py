@@ -136,4 +136,5 @@ async def _file(request: web.Request) -> web.StreamResponse:
     if not found["mime_type"].startswith("image/"):
         headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found['name'])}"
     headers["X-Content-Type-Options"] = "nosniff"
+    headers["Cache-Control"] = "private, max-age=86400, immutable"  # a file_id's content never changes
     return web.Response(body=found["content"], content_type=found["mime_type"], headers=headers)

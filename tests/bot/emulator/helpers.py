@@ -101,5 +101,8 @@ async def polling(dp: Dispatcher, bot: Bot) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await dp.stop_polling()
-        await asyncio.wait_for(task, 5)
+        if dp._running_lock.locked():  # stop_polling() raises if polling never got to start
+            await dp.stop_polling()
+            await asyncio.wait_for(task, 5)
+        else:
+            task.cancel()
