@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -149,7 +150,7 @@ def _save(model: IntentModel, path: Path) -> None:
         return np.array(sorted(stream.vocabulary, key=stream.vocabulary.__getitem__), dtype=np.str_)
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npz")
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")  # one per process: parallel test runs build too
     np.savez(
         tmp,
         chars=vocab_array(model.chars),
@@ -193,7 +194,7 @@ def build(data_dir: Path | None = None, cache_dir: Path | None = CACHE_DIR) -> I
         try:
             _save(model, cached)
             for stale in cached.parent.glob("intent-*.npz"):  # older data versions are never read again
-                if stale != cached:
+                if stale != cached and ".tmp." not in stale.name:
                     stale.unlink(missing_ok=True)
         except OSError as exc:
             _log.warning("cannot cache NLU model: %s", exc)
