@@ -39,6 +39,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +47,7 @@ from typing import Literal
 
 from aiogram import Bot, Dispatcher
 from aiohttp import web
+from pydantic import SecretStr
 
 from bot.emulator import RunningServer, serve
 from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
@@ -68,16 +70,41 @@ Mode = Literal["local", "polling", "webhook"]
 PAYLOAD_SECRET_FILE = "payload_secret"  # noqa: S105 — a file name, not a secret
 
 
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """The settings cannot work together (told to the operator in one line)."""
+
+
+def secret(value: SecretStr | None) -> str | None:
+    """A secret setting's value; an empty one (``VAR=`` in compose) counts as unset."""
+    raw = value.get_secret_value() if value is not None else ""
+    return raw or None
+
+
 def mode_of(settings: Settings) -> Mode:
-    if settings.TELEGRAM_BOT_TOKEN is None or not settings.TELEGRAM_BOT_TOKEN.get_secret_value():
+    if secret(settings.TELEGRAM_BOT_TOKEN) is None:
         return "local"
     return "webhook" if settings.WEBHOOK_URL else "polling"
 
 
+def check(settings: Settings) -> None:
+    """Refuse a webhook without a valid secret: anyone could post updates to it."""
+    if mode_of(settings) != "webhook":
+        return
+    if not (settings.WEBHOOK_URL or "").startswith(("https://", "http://")):
+        raise ConfigError("WEBHOOK_URL must be an http(s) URL")
+    hook_secret = secret(settings.TELEGRAM_WEBHOOK_SECRET)
+    if hook_secret is None or not _WEBHOOK_SECRET.match(hook_secret):
+        raise ConfigError("webhook mode needs TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z a-z 0-9 _ -")
+
+
 def payload_secret(settings: Settings) -> bytes:
     """``DIALOG_PAYLOAD_SECRET``, or a random secret kept in ``DATA_DIR`` (created once, readable by us only)."""
-    if settings.DIALOG_PAYLOAD_SECRET is not None:
-        return settings.DIALOG_PAYLOAD_SECRET.get_secret_value().encode()
+    configured = secret(settings.DIALOG_PAYLOAD_SECRET)
+    if configured is not None:
+        return configured.encode()
     path = Path(settings.DATA_DIR) / PAYLOAD_SECRET_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -102,8 +129,9 @@ def bot_for(settings: Settings) -> Bot:
     """The bot of the settings: the real token against ``TELEGRAM_API_SERVER``, or the emulator's in local mode."""
     if mode_of(settings) == "local":
         return make_bot(DEFAULT_TOKEN, local_api_base(settings))
-    assert settings.TELEGRAM_BOT_TOKEN is not None
-    return make_bot(settings.TELEGRAM_BOT_TOKEN.get_secret_value(), settings.TELEGRAM_API_SERVER)
+    token = secret(settings.TELEGRAM_BOT_TOKEN)
+    assert token is not None
+    return make_bot(token, settings.TELEGRAM_API_SERVER)
 
 
 def sender_for(settings: Settings, database: Database, bot: Bot) -> OutboxSender:
@@ -157,6 +185,7 @@ class Runtime:
 
 async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     """Start ``asistent run``: HTTP app, bot (polling or webhook), outbox sender, scheduler."""
+    check(settings)
     mode = mode_of(settings)
     if migrate:
         await run_migrations(settings.DATABASE_URL)
@@ -173,8 +202,8 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     bot = None if mode == "local" else bot_for(settings)
     if mode == "webhook" and bot is not None:
         assert settings.WEBHOOK_URL is not None
-        secret = settings.TELEGRAM_WEBHOOK_SECRET.get_secret_value() if settings.TELEGRAM_WEBHOOK_SECRET else None
-        mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=secret)
+        hook_secret = secret(settings.TELEGRAM_WEBHOOK_SECRET)
+        mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=hook_secret)
     server = await serve(app, settings.HTTP_HOST, settings.HTTP_PORT)
     if bot is None:  # local: the emulator is up now, at the real port (HTTP_PORT=0 picks a free one)
         bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
@@ -196,9 +225,8 @@ async def _start_bot(runtime: Runtime) -> None:
     settings, bot, dp = runtime.settings, runtime.bot, runtime.dispatcher
     if runtime.mode == "webhook":
         assert settings.WEBHOOK_URL is not None
-        secret = settings.TELEGRAM_WEBHOOK_SECRET.get_secret_value() if settings.TELEGRAM_WEBHOOK_SECRET else None
         await dp.emit_startup(bot=bot, dispatcher=dp)
-        await register_webhook(bot, dp, url=settings.WEBHOOK_URL, secret=secret)
+        await register_webhook(bot, dp, url=settings.WEBHOOK_URL, secret=secret(settings.TELEGRAM_WEBHOOK_SECRET))
         log.info("webhook registered at %s", webhook_path(settings.WEBHOOK_URL))
         return
     await bot.delete_webhook(drop_pending_updates=False)  # getUpdates is refused while a webhook is set
@@ -234,6 +262,7 @@ async def stop_all(runtime: Runtime) -> None:
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     """``asistent worker``: the outbox sender and the scheduler only; run as many as you like."""
+    check(settings)
     database = Database(settings.DATABASE_URL)
     bot = bot_for(settings)
     try:

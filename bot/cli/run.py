@@ -46,8 +46,12 @@ async def _worker(settings: Settings) -> None:
 
 
 def _guard(coro: Any, settings: Settings) -> int:
+    from bot.app import ConfigError
+
     try:
         asyncio.run(coro)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:  # the port is taken, the database is unreachable
         raise UsageError(f"cannot start: {exc.strerror or type(exc).__name__}") from None
     except SQLAlchemyError as exc:

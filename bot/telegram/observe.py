@@ -20,6 +20,7 @@ class UpdateTracker(BaseMiddleware):
     def __init__(self) -> None:
         self.done: dict[int, int] = {}  # update id → times handled (a redelivery counts again)
         self.durations: list[float] = []
+        self.finished_at: dict[int, float] = {}  # update id → ``time.perf_counter()`` when its handling ended
         self._changed = asyncio.Condition()
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
@@ -27,8 +28,10 @@ class UpdateTracker(BaseMiddleware):
         try:
             return await handler(event, data)
         finally:
-            self.durations.append(time.perf_counter() - started)
+            finished = time.perf_counter()
+            self.durations.append(finished - started)
             if isinstance(event, Update):
+                self.finished_at.setdefault(event.update_id, finished)
                 async with self._changed:
                     self.done[event.update_id] = self.done.get(event.update_id, 0) + 1
                     self._changed.notify_all()

@@ -77,3 +77,56 @@ async def test_token_mode_long_polls_the_configured_api_server_and_never_logs_th
 def test_mask_token() -> None:
     assert mask_token(f"GET http://h/bot{TOKEN}/getMe") == "GET http://h/bot***/getMe"
     assert TOKEN not in mask_token(f"token={TOKEN}")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_mode_registers_the_webhook_and_serves_it(sqlite_url: str, tmp_path: Path) -> None:
+    emulator = TelegramEmulator(token=TOKEN, limits=Limits.relaxed())
+    api = await serve(create_telegram_emulator(emulator, webhook_retry_seconds=0.05))
+    port = free_port()
+    settings = settings_for(
+        sqlite_url,
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=SecretStr(TOKEN),
+        TELEGRAM_API_SERVER=api.url,
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/hooks/telegram",
+        TELEGRAM_WEBHOOK_SECRET=SecretStr("s3cret_for-tests"),
+    ).model_copy(update={"HTTP_PORT": port})
+    runtime = await start_all(settings)
+    try:
+        assert runtime.mode == "webhook"
+        assert emulator.updates.webhook is not None
+        assert emulator.updates.webhook.url.endswith("/hooks/telegram")
+        user = emulator.create_user("Дана", "kk")
+        emulator.send_text(user.id, "/start")
+        await emulator.wait_for_bot_messages(user.id, 1, timeout=30)
+        async with aiohttp.ClientSession() as http:
+            bad = await http.post(f"{runtime.server.url}/hooks/telegram", json={"update_id": 1})
+            assert bad.status == 401
+    finally:
+        await stop_all(runtime)
+        await api.close()
+
+
+@pytest.mark.parametrize("hook_secret", [None, "", "with spaces"])
+def test_webhook_mode_refuses_to_start_without_a_valid_secret(
+    sqlite_url: str, tmp_path: Path, hook_secret: str | None
+) -> None:
+    from bot.app import ConfigError, check
+
+    settings = settings_for(
+        sqlite_url,
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=SecretStr(TOKEN),
+        WEBHOOK_URL="https://bot.example.kz/tg",
+        TELEGRAM_WEBHOOK_SECRET=None if hook_secret is None else SecretStr(hook_secret),
+    )
+    with pytest.raises(ConfigError):
+        check(settings)
