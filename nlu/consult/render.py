@@ -13,6 +13,7 @@ Syntax (inside ``{{ … }}``)::
     {{ deadline "deadlines.social_payments.pay" }}       "до 25-го числа следующего месяца" (kk: "келесі айдың…")
     {{ param "social.opvr.exempt_disability_groups" roman }}  [1, 2] → "I и II" / "I және II"
     {{ mrp "penalties.late_filing.repeat_fine_mrp[small]" }}  one key of a mapping value, × МРП
+    {{ param "social.opvr.born_on_or_after" date case=dative }}  kk "1975 жылғы 1 қаңтарға" (ru unchanged)
     {{ place "astana" }}                       the maslikhat rate of a place (core/rules/places.yaml), "3 %"
 
 Formatting follows the language: "1,5 %", "2 595 000 000 ₸" (no-break spaces), "1 января 1975 г." /
@@ -95,11 +96,25 @@ def fmt_kzt(value: Decimal) -> str:
     return f"{group(whole_tenge(value))}{NBSP}₸"
 
 
-def fmt_date(value: dt.date, lang: str) -> str:
-    """ "1 января 1975 г." (ru) / "1975 жылғы 1 қаңтар" (kk)."""
+_KK_CASE_ENDING = {"dative": ("ға", "ге", "ке"), "locative": ("да", "де", "те")}
+
+
+def _kk_case(month: str, case: str | None) -> str:
+    """Kazakh month name in a case: "қаңтар" → "қаңтарға" (dative), "қыркүйекте" (locative)."""
+    if case is None:
+        return month
+    back, front, after_k = _KK_CASE_ENDING[case]
+    if month.endswith("к"):
+        return month + after_k
+    last_vowel = next((ch for ch in reversed(month) if ch in "аоұыуеәіөүи"), "а")  # vowel harmony: the last vowel
+    return month + (front if last_vowel in "еәіөүи" else back)
+
+
+def fmt_date(value: dt.date, lang: str, case: str | None = None) -> str:
+    """ "1 января 1975 г." (ru) / "1975 жылғы 1 қаңтар" (kk; ``case`` dative → "қаңтарға", locative → "қаңтарда")."""
     month = _MONTHS[lang][value.month - 1]
     if lang == "kk":
-        return f"{value.year}{NBSP}жылғы {value.day}{NBSP}{month}"
+        return f"{value.year}{NBSP}жылғы {value.day}{NBSP}{_kk_case(month, case)}"
     return f"{value.day}{NBSP}{month} {value.year}{NBSP}г."
 
 
@@ -133,14 +148,14 @@ def _as_decimal(item: ParameterValue) -> Decimal:
         raise RenderError(str(exc)) from None
 
 
-def _format(item: ParameterValue, style: str | None, lang: str) -> str:
+def _format(item: ParameterValue, style: str | None, lang: str, case: str | None = None) -> str:
     style = style or {"/1": "pct", "KZT": "kzt", "date": "date", "MRP": "unit", "MZP": "unit"}.get(
         item.unit or "", "raw"
     )
     if style == "date":
         if not isinstance(item.value, dt.date):
             raise RenderError(f"{item.path} is not a date")
-        return fmt_date(item.value, lang)
+        return fmt_date(item.value, lang, case)
     if style == "raw":
         return str(item.value)
     if style == "roman":
@@ -216,7 +231,7 @@ class Renderer:
         on = dt.date.fromisoformat(options["on"]) if "on" in options else None
         kind, target, style = args[0], args[1], (args[2] if len(args) > 2 else None)
         handlers: dict[str, Callable[[], str]] = {
-            "param": lambda: _format(self.value(target, on), style, self.lang),
+            "param": lambda: _format(self.value(target, on), style, self.lang, options.get("case")),
             "mrp": lambda: fmt_kzt(self._calc(f"{target} * base.mrp", on, True)),
             "mzp": lambda: fmt_kzt(self._calc(f"{target} * base.mzp", on, True)),
             "calc": lambda: self._calc_fmt(target, on, style or "kzt"),

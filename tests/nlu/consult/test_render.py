@@ -87,3 +87,10 @@ def test_bare_figure_checker() -> None:
     allowed = "форма 910.00, строка 910.00.001, ст. 726, 726-бап, № 994 от 21.11.2025, до 1 марта 2026 года, 15 тамыз"
     assert bare_figures(allowed) == []
     assert bare_figures('{{ param "simplified.rate" pct }}') == []
+
+
+def test_kazakh_month_cases_follow_vowel_harmony() -> None:
+    dative = [fmt_date(dt.date(2026, m, 1), "kk", "dative").split()[-1] for m in (1, 4, 9, 12)]
+    assert dative == ["қаңтарға", "сәуірге", "қыркүйекке", "желтоқсанға"]
+    assert fmt_date(dt.date(1975, 1, 1), "kk", "locative").endswith("қаңтарда")
+    assert fmt_date(dt.date(1975, 1, 1), "ru", "dative") == fmt_date(dt.date(1975, 1, 1), "ru")
