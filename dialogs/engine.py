@@ -27,10 +27,12 @@ flowchart TD
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
 import uuid
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
@@ -121,8 +123,23 @@ class Engine:
         self._services = services
         self._codec = PayloadCodec(payload_secret)
         self._flows: dict[str, FlowHandler] = registry()
+        # One event at a time per chat in this process: keeps a chat's messages in order and avoids needless stale
+        # writes; across processes the version check (and one re-run) decides.
+        self._chat_locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def _lock(self, event: InputEvent) -> asyncio.Lock:
+        key = (event.chat.channel, event.chat.chat_id)
+        lock = self._chat_locks.get(key)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._chat_locks[key] = lock
+        return lock
 
     async def handle(self, event: InputEvent) -> Sequence[Reply]:
+        async with self._lock(event):
+            return await self._handle_safely(event)
+
+    async def _handle_safely(self, event: InputEvent) -> Sequence[Reply]:
         correlation = uuid.uuid4().hex[:12]
         try:
             for attempt in (1, 2):

@@ -102,3 +102,24 @@ async def test_bad_input_on_storage_loses_nothing(sql_engine: Engine) -> None:
     chat.expect("ЖСН")
     await chat.say(VALID_IIN)
     chat.expect("ЖСН дұрыс")
+
+
+async def test_concurrent_events_of_one_user(sql_engine_factory: Callable[[], Engine]) -> None:
+    """Events of one chat at once, from two processes and within one: no apology, nothing lost."""
+    import asyncio
+
+    from dialogs.contract import TextEvent
+    from tests.dialogs.conftest import NOW
+
+    first, second = sql_engine_factory(), sql_engine_factory()
+    chat = chat_for(first, "ru")
+    await onboarding_scenario(chat, "ru")
+    # two processes at once: at most one stale write, re-run once
+    events = [TextEvent(chat.chat, text, f"race-{i}", NOW) for i, text in enumerate(("/help", "/deadlines"))]
+    results = await asyncio.gather(first.handle(events[0]), second.handle(events[1]))
+    # one process, many events of one chat: serialised in order
+    events = [TextEvent(chat.chat, text, f"queue-{i}", NOW) for i, text in enumerate(("/help", "/taxes", "/help"))]
+    results += await asyncio.gather(*(first.handle(e) for e in events))
+    for replies in results:
+        assert replies
+        assert all("Извините" not in r.text for r in replies)
