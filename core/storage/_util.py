@@ -10,17 +10,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.storage.models import Base
 
+_UNIQUE_VIOLATION = "23505"  # SQLSTATE of PostgreSQL's unique_violation
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """True for a unique/primary-key conflict; False for a foreign-key, CHECK or NOT NULL violation."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) == _UNIQUE_VIOLATION:
+        return True
+    return "UNIQUE constraint failed" in str(orig)  # SQLite (primary keys report the same way)
+
 
 async def insert_once(session: AsyncSession, row: Base) -> bool:
     """Insert ``row`` unless a unique constraint says it exists: a portable ``ON CONFLICT DO NOTHING``.
 
     The insert runs inside a SAVEPOINT, so a conflict rolls back only this row and the caller's transaction goes on.
-    Returns True when inserted.
+    Returns True when inserted, False on a unique conflict; any other integrity error (a foreign key to nothing,
+    a CHECK) is raised — it is a bug, not a repeat.
     """
     try:
         async with session.begin_nested():
             session.add(row)
-    except IntegrityError:
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
         return False
     return True
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.identity import is_valid_iin_bin
-from core.storage._util import insert_once, rowcount
+from core.storage._util import insert_once, is_unique_violation, rowcount
 from core.storage.models import DOCUMENT_TYPES, Counterparty, Document, DocumentCounter
 
 COUNTERPARTY_FIELDS = frozenset({"name", "address", "iban", "bic", "kbe", "vat_payer"})
@@ -99,8 +99,8 @@ async def issue_document(
                 counterparty_id=counterparty_id, corrects_id=corrects_id, source_document_id=source_document_id,
             )  # fmt: skip
             session.add(row)
-    except IntegrityError:  # the same key issued concurrently: its number was rolled back with the savepoint
-        again = await _by_key(session, user_id, idempotency_key)
+    except IntegrityError as exc:  # the same key issued concurrently: its number was rolled back with the savepoint
+        again = await _by_key(session, user_id, idempotency_key) if is_unique_violation(exc) else None
         if again is None:
             raise
         return again, False

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.identity import is_valid_iin_bin
-from core.storage._util import insert_once, rowcount
+from core.storage._util import insert_once, is_unique_violation, rowcount
 from core.storage.models import CHANNELS, LANGUAGES, REGIMES, ChatBinding, LinkCode, Profile, User
 from core.storage.types import utcnow
 
@@ -77,8 +77,10 @@ async def get_or_create_user_for_chat(
                     ChatBinding(channel=channel, chat_id=chat_id, user_id=user.id, username=username, phone=phone)
                 )
             created = True
-        except IntegrityError:  # another transaction bound this chat first
-            pass
+        except IntegrityError as exc:
+            if not is_unique_violation(exc):
+                raise
+            # another transaction bound this chat first: read its binding below
         binding = await find_binding(session, channel, chat_id)
         if binding is None:
             raise RuntimeError("chat binding vanished while creating it")

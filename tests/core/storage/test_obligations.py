@@ -7,6 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from sqlalchemy.exc import IntegrityError
 
 from core.storage import (
     Database,
@@ -74,3 +75,15 @@ async def test_concurrent_schedulers_insert_one_reminder(database: Database) -> 
             return row is not None
 
     assert sorted(await asyncio.gather(*(schedule() for _ in range(5)))) == [False] * 4 + [True]
+
+
+async def test_reminder_for_a_missing_obligation_is_an_error_not_a_repeat(database: Database) -> None:
+    async with database.session() as s:
+        with pytest.raises(IntegrityError):
+            await insert_reminder_once(s, 424242, "d7")
+
+
+async def test_outbox_for_a_missing_user_is_an_error_not_a_repeat(database: Database) -> None:
+    async with database.session() as s:
+        with pytest.raises(IntegrityError):
+            await enqueue(s, "telegram", "1", {}, "k", user_id=424242)
