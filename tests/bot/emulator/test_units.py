@@ -127,3 +127,15 @@ async def test_sent_and_edited_messages_carry_entities(emulator: TelegramEmulato
     doc = await bot.send_document(user.id, BufferedInputFile(b"x", "a.txt"), caption="<i>акт</i>", parse_mode="HTML")
     assert doc.caption_entities is not None
     assert doc.caption_entities[0].type == "italic"
+
+
+async def test_reply_to_a_message(emulator: TelegramEmulator, bot: Bot) -> None:
+    from aiogram.types import ReplyParameters
+
+    user = emulator.create_user()
+    question = emulator.send_text(user.id, "Сколько налог?")["message"]
+    answer = await bot.send_message(
+        user.id, "12 000 ₸", reply_parameters=ReplyParameters(message_id=question["message_id"])
+    )
+    assert answer.reply_to_message is not None
+    assert answer.reply_to_message.text == "Сколько налог?"

@@ -48,8 +48,10 @@ def _present(fields: JsonDict) -> JsonDict:
 def _reply_to(chat: Chat, params: Params) -> JsonDict:
     reply = params.get_json("reply_parameters")
     message_id = reply.get("message_id") if isinstance(reply, dict) else params.get_int("reply_to_message_id")
-    entry = chat.messages.get(int(message_id)) if message_id else None
-    return {"reply_to_message": entry.message} if entry and entry.message else {}
+    entry = chat.messages.get(message_id) if isinstance(message_id, int) else None
+    if entry is None or entry.message is None:
+        return {}
+    return {"reply_to_message": {k: v for k, v in entry.message.items() if k != "reply_to_message"}}
 
 
 async def send_message(emu: TelegramEmulator, params: Params) -> JsonDict:
@@ -75,8 +77,10 @@ async def _send_file(emu: TelegramEmulator, params: Params, field: str) -> JsonD
     value = params.get_file(field)
     if value is None:
         raise bad_request(f"there is no {field} in the request")
+    stored = emu.files.resolve(
+        value, kind="documents" if field == "document" else "photos"
+    )  # a bad file costs no send
     emu.rates.acquire(chat.user.id)
-    stored = emu.files.resolve(value, kind="documents" if field == "document" else "photos")
     media: Any = stored.as_document() if field == "document" else stored.as_photo()
     return emu.post_message(chat, {field: media} | _present(caption) | _reply_to(chat, params), markup)
 
