@@ -1,0 +1,108 @@
+"""``HttpTaxCabinet``: the ``TaxCabinet`` protocol over HTTP against the sandbox server (``server.py``).
+
+A submit is retried with the same idempotency key when the connection fails or the server answers 5xx, so a lost
+response never makes a second submission: the retry returns the same registration number.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from integrations.tax_cabinet.base import (
+    IdempotencyConflictError,
+    Notice,
+    Submission,
+    SubmissionState,
+    SubmissionStatus,
+    TaxCabinetError,
+    UnknownSubmissionError,
+)
+
+
+class HttpTaxCabinet:
+    """Client of the sandbox cabinet; pass a ``session`` to share one, else one is made and closed by ``close``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 30.0,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._session = session
+        self._own = session is None
+        self._attempts = max(1, attempts)
+        self._backoff = backoff
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def __aenter__(self) -> HttpTaxCabinet:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._own and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            async with self._http().request(method, self._base + path, **kwargs) as response:
+                payload: Any = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise TaxCabinetError("transport", f"{type(exc).__name__}: {exc}") from None
+        if status == 200 and isinstance(payload, dict):
+            return payload
+        code = str(payload.get("error", status)) if isinstance(payload, dict) else str(status)
+        message = str(payload.get("message", "")) if isinstance(payload, dict) else ""
+        if status == 404:
+            raise UnknownSubmissionError(code, message)
+        if status == 409:
+            raise IdempotencyConflictError(code, message)
+        raise TaxCabinetError("server" if status >= 500 else code, message or f"HTTP {status}")
+
+    async def submit(self, signed_xml: bytes, idempotency_key: str) -> Submission:
+        headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/xml"}
+        for attempt in range(1, self._attempts + 1):
+            try:
+                raw = await self._call("POST", "/v1/fno", data=signed_xml, headers=headers)
+                break
+            except (UnknownSubmissionError, IdempotencyConflictError):
+                raise
+            except TaxCabinetError as exc:
+                if exc.code not in ("transport", "server") or attempt == self._attempts:
+                    raise
+                await asyncio.sleep(self._backoff * attempt)
+        return Submission(raw["registration_number"], SubmissionState(raw["status"]), tuple(raw.get("reasons", ())))
+
+    async def status(self, registration_number: str) -> SubmissionStatus:
+        raw = await self._call("GET", f"/v1/fno/{quote(registration_number, safe='')}")
+        updated = raw.get("updated_at")
+        return SubmissionStatus(
+            SubmissionState(raw["status"]),
+            tuple(raw.get("reasons", ())),
+            dt.datetime.fromisoformat(updated) if updated else None,
+        )
+
+    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
+        params = {"since": since.isoformat()} if since is not None else {}
+        raw = await self._call("GET", "/v1/notices", params=params)
+        return [Notice.from_json(n) for n in raw.get("notices", [])]
+
+    async def get_notice(self, notice_id: str) -> Notice:
+        return Notice.from_json(await self._call("GET", f"/v1/notices/{quote(notice_id, safe='')}"))

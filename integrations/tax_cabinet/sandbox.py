@@ -1,0 +1,225 @@
+"""The sandbox tax cabinet: the logic behind the local server (``server.py``), faithful to what СОНО checks.
+
+On ``submit`` it verifies the XMLDSig signature (``integrations.signing.verify_xml``; the NCA test keys only in test
+mode), checks the form (``core.filings.check_910``: format, template fields, mandatory fields, recomputed lines),
+that the signer is the taxpayer, and that the period was not filed yet unless the form is an additional declaration
+referring to a submission of that period. Every submission gets a registration number; a failed one is rejected with
+reasons at once, a passing one is accepted and becomes processed ``processing_delay`` later on the injected clock.
+The same idempotency key returns the same submission; reused with another document it is a conflict.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from dataclasses import dataclass, field
+
+from core.filings import Parsed910, apply_additional, check_910, parse_910
+from integrations.signing import CertificatePolicy, verify_xml
+from integrations.tax_cabinet.base import (
+    IdempotencyConflictError,
+    Notice,
+    Submission,
+    SubmissionState,
+    SubmissionStatus,
+    UnknownSubmissionError,
+)
+from integrations.tax_cabinet.clock import Clock, SystemClock
+
+MAX_KEY = 200
+MAX_DOCUMENT = 2 * 1024 * 1024
+
+
+@dataclass
+class Record:
+    """One submission as the sandbox keeps it."""
+
+    registration_number: str
+    key: str
+    digest: str
+    received_at: dt.datetime
+    state: SubmissionState
+    reasons: tuple[str, ...]
+    period: tuple[str, int, int] | None
+    updated_at: dt.datetime
+
+    def submission(self) -> Submission:
+        return Submission(self.registration_number, self.state, self.reasons)
+
+    def status(self) -> SubmissionStatus:
+        return SubmissionStatus(self.state, self.reasons, self.updated_at)
+
+
+@dataclass
+class _Period:
+    """A filed period: its live registration numbers and its full values after the last accepted form."""
+
+    numbers: list[str] = field(default_factory=list)
+    state: Parsed910 | None = None
+
+
+class SandboxCabinet:
+    """In-memory cabinet; ``test_mode`` accepts the NCA test keys and the test ИИН (never in production)."""
+
+    def __init__(
+        self,
+        *,
+        test_mode: bool = False,
+        clock: Clock | None = None,
+        processing_delay: dt.timedelta = dt.timedelta(minutes=10),
+        policy: CertificatePolicy | None = None,
+        office: str = "0000",
+    ) -> None:
+        self.test_mode = test_mode
+        self.clock = clock or SystemClock()
+        self.processing_delay = processing_delay
+        self.policy = policy or CertificatePolicy(allow_test_keys=test_mode, clock=self.clock.now)
+        self._office = office
+        self._lock = threading.Lock()
+        self._records: dict[str, Record] = {}
+        self._by_key: dict[str, str] = {}
+        self._periods: dict[tuple[str, int, int], _Period] = {}
+        self._notices: list[Notice] = []
+
+    # -- receipt --------------------------------------------------------------------------------------------
+    def submit(self, signed_xml: bytes, idempotency_key: str) -> Submission:
+        """Receive a signed form (see the module docstring); raises only for a bad key or a key conflict."""
+        key = idempotency_key.strip()
+        if not key or len(key) > MAX_KEY or not key.isprintable():
+            raise ValueError(f"idempotency key must be 1–{MAX_KEY} printable characters")
+        digest = hashlib.sha256(signed_xml).hexdigest()
+        with self._lock:
+            known = self._by_key.get(key)
+            if known is not None:
+                record = self._records[known]
+                if record.digest != digest:
+                    raise IdempotencyConflictError(
+                        "idempotency_conflict", "ключ уже использован для другого документа"
+                    )
+                return record.submission()
+            now = self.clock.now()
+            reasons, period, parsed = self._examine(signed_xml)
+            number = f"SB{self._office}{now:%Y%m%d}{len(self._records) + 1:06d}"
+            state = SubmissionState.REJECTED if reasons else SubmissionState.ACCEPTED
+            record = Record(number, key, digest, now, state, tuple(reasons), period, now)
+            self._records[number] = record
+            self._by_key[key] = number
+            if state is SubmissionState.ACCEPTED and period is not None and parsed is not None:
+                self._file(period, number, parsed)
+            self._notify(record, now)
+            return record.submission()
+
+    def _examine(self, xml: bytes) -> tuple[list[str], tuple[str, int, int] | None, Parsed910 | None]:
+        if len(xml) > MAX_DOCUMENT:
+            return [f"format: документ больше {MAX_DOCUMENT // 1024} КБ"], None, None
+        parsed, structure = parse_910(xml)
+        if parsed is None:
+            return [str(i) for i in structure], None, None
+        verified = verify_xml(xml, self.policy)
+        reasons = [f"signature: {e}" for e in verified.errors]
+        if verified.signer is not None and verified.signer.iin != parsed.iin:
+            reasons.append(f"signer: подписано ИИН {verified.signer.iin}, декларация ИИН {parsed.iin}")
+        iin, year, half = parsed.iin, parsed.year, parsed.half
+        period = (iin, year, half) if iin and year is not None and half is not None else None
+        filed = self._periods.get(period) if period else None
+        additional = parsed.kind() == "additional"
+        reasons += [
+            str(i) for i in check_910(xml, original=filed.state if filed else None, allow_test_iin=self.test_mode)
+        ]
+        if period is not None:
+            reasons += self._period_reasons(parsed, filed, additional)
+        return reasons, period, parsed
+
+    @staticmethod
+    def _period_reasons(parsed: Parsed910, filed: _Period | None, additional: bool) -> list[str]:
+        label = f"{parsed.year}-H{parsed.half}"
+        if not additional:
+            if filed and filed.numbers:
+                return [
+                    f"period_already_submitted: декларация за {label} уже принята (рег. № {filed.numbers[0]}): "
+                    "изменения подаются дополнительной декларацией"
+                ]
+            return []
+        if not filed or not filed.numbers:
+            return [f"no_original: за {label} нет принятой декларации, дополнять нечего"]
+        if parsed.original not in filed.numbers:
+            return [f"original: рег. № {parsed.original} не декларация за {label} этого налогоплательщика"]
+        return []
+
+    def _file(self, period: tuple[str, int, int], number: str, parsed: Parsed910) -> None:
+        filed = self._periods.setdefault(period, _Period())
+        filed.numbers.append(number)
+        filed.state = apply_additional(filed.state, parsed) if filed.state is not None else parsed
+
+    # -- processing on the clock ----------------------------------------------------------------------------
+    def _advance(self) -> None:
+        now = self.clock.now()
+        for record in self._records.values():
+            due = record.received_at + self.processing_delay
+            if record.state is SubmissionState.ACCEPTED and now >= due:
+                record.state = SubmissionState.PROCESSED
+                record.updated_at = due
+                self._notify(record, due)
+
+    def _notify(self, record: Record, at: dt.datetime) -> None:
+        texts = {
+            SubmissionState.ACCEPTED: ("Декларация принята", "Декларация қабылданды"),
+            SubmissionState.PROCESSED: ("Декларация обработана", "Декларация өңделді"),
+            SubmissionState.REJECTED: ("Декларация не принята", "Декларация қабылданбады"),
+        }
+        ru, kk = texts[record.state]
+        self._notices.append(
+            Notice(
+                id=f"N{len(self._notices) + 1:06d}",
+                kind=f"submission_{record.state.value}",
+                created_at=at,
+                registration_number=record.registration_number,
+                text_ru=f"{ru}: рег. № {record.registration_number}",
+                text_kk=f"{kk}: тіркеу № {record.registration_number}",
+                details={"reasons": list(record.reasons)},
+            )
+        )
+
+    # -- reading --------------------------------------------------------------------------------------------
+    def status(self, registration_number: str) -> SubmissionStatus:
+        with self._lock:
+            self._advance()
+            record = self._records.get(registration_number)
+            if record is None:
+                raise UnknownSubmissionError("unknown_submission", f"нет декларации с рег. № {registration_number}")
+            return record.status()
+
+    def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
+        """Notices created after ``since`` (all when ``None``), oldest first."""
+        with self._lock:
+            self._advance()
+            found = [n for n in self._notices if since is None or n.created_at > since]
+            return sorted(found, key=lambda n: (n.created_at, n.id))
+
+    def get_notice(self, notice_id: str) -> Notice:
+        with self._lock:
+            self._advance()
+            for notice in self._notices:
+                if notice.id == notice_id:
+                    return notice
+        raise UnknownSubmissionError("unknown_notice", f"нет уведомления {notice_id}")
+
+
+class LocalTaxCabinet:
+    """``TaxCabinet`` over a sandbox in the same process (no HTTP) — for chat-flow tests and local mode."""
+
+    def __init__(self, sandbox: SandboxCabinet) -> None:
+        self.sandbox = sandbox
+
+    async def submit(self, signed_xml: bytes, idempotency_key: str) -> Submission:
+        return self.sandbox.submit(signed_xml, idempotency_key)
+
+    async def status(self, registration_number: str) -> SubmissionStatus:
+        return self.sandbox.status(registration_number)
+
+    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
+        return self.sandbox.list_notices(since)
+
+    async def get_notice(self, notice_id: str) -> Notice:
+        return self.sandbox.get_notice(notice_id)
