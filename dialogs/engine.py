@@ -200,6 +200,9 @@ class Engine:
         if isinstance(event, ButtonEvent):
             return await self._button(ctx, event)
         if isinstance(event, FileEvent):
+            if event.caption and event.caption.strip():  # the words with the file are a message of their own
+                note = Reply(text=ctx.t("I cannot read files yet, but I have read your caption."))
+                return [note, *await self._text(ctx, event.caption)]
             return self._file(ctx)
         assert isinstance(event, TextEvent)
         return await self._text(ctx, event.text)

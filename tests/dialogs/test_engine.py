@@ -409,3 +409,13 @@ async def test_words_and_intents_reach_settings(engine: Engine, db: MemoryDataba
     await chat.say("поменяй язык на казахский")
     chat.expect("қазақша сөйлеймін")
     assert set(db.data.languages.values()) == {"kk"}
+
+
+async def test_file_caption_is_read(engine: Engine) -> None:
+    from dialogs.contract import FileEvent
+
+    chat = await onboarded(engine)
+    event = FileEvent(chat.chat, "check.jpg", "image/jpeg", b"\xff\xd8", "cap-1", NOW, caption="получил 150 000")
+    replies = await chat.deliver(event)
+    assert "подпись" in replies[0].text
+    chat.expect("Записать доход?")
