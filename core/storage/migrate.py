@@ -17,6 +17,7 @@ from sqlalchemy.engine import URL, Connection
 from core.storage.db import create_engine, normalise_url, sqlite_path
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_ID = 0x61736973  # "asis": the advisory lock key that serialises concurrent migrators
 
 
 def alembic_config(url: str | URL | None = None) -> Config:
@@ -36,13 +37,25 @@ def head_revision() -> str:
     return head
 
 
+def _serialise(connection: Connection) -> None:
+    """Let one migrator at a time through (``asistent run`` and workers may start together).
+
+    PostgreSQL: a transaction-scoped advisory lock; the next migrator then finds the schema at head. SQLite: the
+    transaction already began with ``BEGIN IMMEDIATE``, which excludes other writers.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_ID})")
+
+
 def _upgrade(connection: Connection, revision: str) -> None:
+    _serialise(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, revision)
 
 
 def _downgrade(connection: Connection, revision: str) -> None:
+    _serialise(connection)
     config = alembic_config()
     config.attributes["connection"] = connection
     command.downgrade(config, revision)

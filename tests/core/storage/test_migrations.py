@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -70,5 +71,16 @@ async def test_downgrade_to_base_and_up_again(database: Database) -> None:
     async with database.engine.connect() as connection:
         assert set(await connection.run_sync(lambda c: c.dialect.get_table_names(c))) <= {"alembic_version"}
     await run_migrations(database.url)
+    async with database.engine.connect() as connection:
+        assert await connection.run_sync(_diff) == []
+
+
+async def test_concurrent_migrators_leave_one_schema(database: Database) -> None:
+    from core.storage.migrate import downgrade_migrations
+
+    await database.dispose()
+    await downgrade_migrations(database.url)
+    await asyncio.gather(*(run_migrations(database.url) for _ in range(3)))  # bot and workers starting together
+    assert await current_revision(database.url) == head_revision()
     async with database.engine.connect() as connection:
         assert await connection.run_sync(_diff) == []
