@@ -13,6 +13,7 @@ from dialogs.format import money
 from dialogs.states import Flow
 from nlu.types import ParseResult
 
+OFF_SCALE = 3  # a limit more than 3× above the chart's top is written, not drawn
 MONTHS_RU = ("янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек")
 MONTHS_KK = ("қаң", "ақп", "нау", "сәу", "мам", "мау", "шіл", "там", "қыр", "қаз", "қар", "жел")
 
@@ -23,6 +24,7 @@ def render_chart(monthly: list[Decimal], limit: Decimal | None, lang: str, label
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
     months = MONTHS_KK if lang == "kk" else MONTHS_RU
     figure = Figure(figsize=(7, 3.6), dpi=100)
@@ -31,10 +33,17 @@ def render_chart(monthly: list[Decimal], limit: Decimal | None, lang: str, label
     cumulative = [sum(values[: i + 1]) for i in range(len(values))]
     axes.bar(months[: len(values)], values, color="#4C8BF5", label=labels["month"])
     axes.plot(months[: len(values)], cumulative, color="#1B5E20", marker="o", label=labels["cumulative"])
-    if limit is not None:
+    top = max([*cumulative, 1.0]) * 1.25
+    if limit is not None and float(limit) <= top * OFF_SCALE:
         axes.axhline(float(limit), color="#C62828", linestyle="--", label=labels["limit"])
+    elif limit is not None:  # far above the bars: say it instead of flattening them
+        axes.set_ylim(0, top)
+        axes.text(
+            0.99, 0.97, f"{labels['limit']}: {money(limit)} ↑", transform=axes.transAxes, ha="right", va="top",
+            color="#C62828", fontsize=9,
+        )  # fmt: skip
     axes.set_title(labels["title"])
-    axes.ticklabel_format(axis="y", style="plain")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{value:,.0f}".replace(",", " ")))
     axes.legend(loc="upper left", fontsize=8)
     figure.tight_layout()
     buffer = io.BytesIO()
