@@ -19,6 +19,8 @@ import yaml
 
 DATA_DIR = Path(__file__).with_name("data")
 HELDOUT_FILE = Path(__file__).with_name("eval") / "heldout.yml"
+BLIND_FILE = Path(__file__).with_name("eval") / "blind.yml"
+"""A second evaluation set written after tuning and never used for a modelling decision (docs/nlu.md)."""
 
 # The same grammar as rasa/shared/nlu/training_data/entities_parser.py (without list-of-dicts annotations).
 _ANNOTATION = re.compile(

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
-from nlu.data import HELDOUT_FILE, DataError, load_files, load_text, parse_example, training_files
+from nlu.data import BLIND_FILE, HELDOUT_FILE, DataError, load_files, load_text, parse_example, training_files
 from nlu.types import ENTITIES, INTENTS
 
 
@@ -75,6 +75,7 @@ def test_heldout_is_never_trained_on() -> None:
         return " ".join(text.lower().replace("ё", "е").split())
 
     trained = {key(ex.text) for ex in load_files(training_files()).examples}
-    heldout = [key(ex.text) for ex in load_files([HELDOUT_FILE]).examples]
-    assert [text for text in heldout if text in trained] == []
-    assert HELDOUT_FILE not in training_files()
+    for path in (HELDOUT_FILE, BLIND_FILE):
+        held = [key(ex.text) for ex in load_files([path]).examples]
+        assert [text for text in held if text in trained] == [], path
+        assert path not in training_files()

@@ -234,6 +234,7 @@ def test_tax_type(text: str, values: list[str]) -> None:
         ("шот жаса", ["invoice"]),
         ("жүкқұжат керек", ["waybill"]),
         ("пришло на счет", []),
+        ("пополнение счета", []),
     ],
 )
 def test_document_type(text: str, values: list[str]) -> None:
@@ -250,6 +251,8 @@ def test_document_type(text: str, values: list[str]) -> None:
         ("подай 913", ["913.00"]),
         ("910-ку отправь", ["910.00"]),
         ("200 тг", []),
+        ("время сдавать 910, подготовь", ["910.00"]),
+        ("910,5 тысяч", []),
     ],
 )
 def test_form(text: str, values: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from nlu.data import HELDOUT_FILE, load_text
+from nlu.data import BLIND_FILE, HELDOUT_FILE, load_text
 from nlu.evaluate import Report, evaluate, evaluate_file, format_report
 from nlu.interpreter import LocalInterpreter
 
@@ -22,6 +22,14 @@ def test_intent_accuracy_target(report: Report) -> None:
 @pytest.mark.parametrize("entity", ["amount", "period", "iin_bin"])
 def test_entity_f1_target(report: Report, entity: str) -> None:
     assert report.entities[entity].f1 >= 0.95
+
+
+def test_blind_set_meets_the_same_targets(interpreter: LocalInterpreter) -> None:
+    blind = evaluate_file(interpreter, BLIND_FILE)
+    assert blind.examples >= 200
+    assert blind.intent_accuracy >= 0.95
+    for entity in ("amount", "period", "iin_bin"):
+        assert blind.entities[entity].f1 >= 0.95
 
 
 def test_every_intent_recall_is_reasonable(report: Report) -> None:
