@@ -25,8 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.asyncio(loop_scope="module")]
 
 if not CHROMIUM.exists():
     if REQUIRE_BROWSER:
-        pytest.fail("ASISTENT_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing", pytrace=False)
-    pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium", allow_module_level=True)
+        pytest.fail(f"ASISTENT_REQUIRE_BROWSER=1 but {CHROMIUM} is missing", pytrace=False)
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}", allow_module_level=True)
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402 - only with a browser
 
