@@ -64,6 +64,7 @@ def declaration_from_result(
     if not m.covers(year, half):
         raise FilingInputError(f"no 910.00 template covers {year} half {half} ({m.template.start}–{m.template.end})")
     taxpayer.check(test_iins=m.test_iins if allow_test_iin else frozenset())
+    split_name(taxpayer.name, m)  # a name too long for the form is bad input now, not at build time
     if employees < 0:
         raise FilingInputError("employees must not be negative")
     return Declaration910(
