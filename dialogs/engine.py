@@ -103,6 +103,10 @@ SUGGESTIONS: dict[str, str] = {
     "help": "hlp",
 }
 _WORD = re.compile(r"[^\W_]", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+#: intents that leave a step waiting for text (an answer to the step is never one of these)
+ESCAPE_INTENTS = frozenset({"help", "delete_data", "change_language"})
+ESCAPE_CONFIDENCE = 0.9
 
 
 class _Ignore(Exception):  # noqa: N818 — control flow, not an error
@@ -250,8 +254,15 @@ class Engine:
         parse = self._parse(text, ctx)
         flow = self._flows.get(ctx.state.flow or "")
         if flow is not None and ctx.state.step in flow.text_steps:
-            if parse["intent"]["name"] == "deny" and len(text) <= 20 and ctx.state.step not in flow.yes_no_steps:
+            intent = parse["intent"]
+            if intent["name"] == "deny" and len(text) <= 20 and ctx.state.step not in flow.yes_no_steps:
                 return await self._cancel(ctx)
+            if (
+                intent["name"] in ESCAPE_INTENTS
+                and intent["confidence"] >= ESCAPE_CONFIDENCE
+                and not _DIGIT.search(text)
+            ):
+                return await self._intent(ctx, parse)  # «помощь» / «удалить мои данные» mid-step is not an answer
             return await flow.on_text(ctx, text, parse)
         return await self._intent(ctx, parse)
 

@@ -419,3 +419,15 @@ async def test_file_caption_is_read(engine: Engine) -> None:
     replies = await chat.deliver(event)
     assert "подпись" in replies[0].text
     chat.expect("Записать доход?")
+
+
+async def test_help_and_delete_escape_a_waiting_step(engine: Engine) -> None:
+    chat = chat_for(engine, "ru")
+    await chat.say("/start")
+    await chat.press("Русский")
+    await chat.say("помощь")
+    chat.expect("бухгалтер в чате")
+    await chat.say("/start")
+    await chat.press("Русский")
+    await chat.say("удалить мои данные")
+    chat.expect("Удалить ваши данные?")
