@@ -215,14 +215,14 @@ async def test_sql_outbox_round_trip(database: Database) -> None:
 async def test_two_workers_on_postgres_never_send_a_row_twice(postgres_url: str) -> None:
     databases = [Database(postgres_url), Database(postgres_url)]  # two pools, like two processes
     try:
-        await fill(SqlOutbox(databases[0]), 300, chats=60)
+        await fill(SqlOutbox(databases[0]), 120, chats=30)
         channel = FakeChannel()
         workers = [
             OutboxSender(
                 SqlOutbox(db),
                 [channel],
                 {"telegram": TokenBucket(1e6, burst=1e6)},
-                config=SenderConfig(batch_size=7),
+                config=SenderConfig(batch_size=10),
                 worker_id=f"w{i}",
             )
             for i, db in enumerate(databases)
@@ -236,12 +236,12 @@ async def test_two_workers_on_postgres_never_send_a_row_twice(postgres_url: str)
 
         counts = await asyncio.gather(*(drain(w) for w in workers))
         per_row = Counter(text for _, text in channel.sent)
-        assert len(per_row) == 300
+        assert len(per_row) == 120
         assert set(per_row.values()) == {1}
-        assert sum(counts) == 300
+        assert sum(counts) == 120
         assert all(c > 0 for c in counts)  # both really worked
         async with databases[0].session() as session:
-            assert await outbox_counts(session) == {"sent": 300}
+            assert await outbox_counts(session) == {"sent": 120}
     finally:
         for db in databases:
             await db.dispose()
