@@ -17,7 +17,14 @@ CONFIDENCE_THRESHOLD = 0.3
 Chosen on the held-out file (docs/nlu.md): correct predictions rarely fall under it, unrelated chatter mostly does.
 """
 
+# Kazakhstan keeps one time zone, UTC+5, since 2024-03-01: "вчера" at 01:00 in Almaty is not the server's yesterday.
+KZ_TZ = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
 _log = logging.getLogger(__name__)
+
+
+def kz_today() -> dt.date:
+    """Today's date in Kazakhstan (the default reference date of a parse)."""
+    return dt.datetime.now(KZ_TZ).date()
 
 
 @runtime_checkable
@@ -25,7 +32,7 @@ class Interpreter(Protocol):
     """Turns one user message into a Rasa-shaped parse result; never raises on any string."""
 
     def parse(self, text: str, *, today: dt.date | None = None) -> ParseResult:
-        """Parse ``text``; relative dates and periods resolve against ``today`` (default: the local date)."""
+        """Parse ``text``; relative dates and periods resolve against ``today`` (default: today in Kazakhstan)."""
         ...
 
 
@@ -46,7 +53,7 @@ class LocalInterpreter:
         """Parse one message (robust to empty, emoji-only and very long text)."""
         if not isinstance(text, str):
             text = "" if text is None else str(text)
-        on = today or dt.date.today()
+        on = today or kz_today()
         try:
             return self._parse(text, on)
         except Exception:  # a parse must never break a dialog

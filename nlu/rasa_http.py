@@ -22,7 +22,7 @@ import aiohttp
 
 from nlu.entities import extract_entities
 from nlu.features import MAX_CHARS
-from nlu.interpreter import Interpreter
+from nlu.interpreter import Interpreter, kz_today
 from nlu.types import INTENTS, OUT_OF_SCOPE, Entity, IntentScore, ParseResult
 
 _log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class RasaHttpInterpreter:
     def _finish(self, text: str, payload: Any, today: dt.date | None) -> ParseResult:
         result = to_parse_result(text, payload)
         if self._local_entities:
-            result["entities"] = extract_entities(text[:MAX_CHARS], today or dt.date.today())
+            result["entities"] = extract_entities(text[:MAX_CHARS], today or kz_today())
         return result
 
     def parse(self, text: str, *, today: dt.date | None = None) -> ParseResult:

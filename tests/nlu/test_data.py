@@ -79,3 +79,13 @@ def test_heldout_is_never_trained_on() -> None:
         held = [key(ex.text) for ex in load_files([path]).examples]
         assert [text for text in held if text in trained] == [], path
         assert path not in training_files()
+
+
+def test_rasa_domain_matches_the_contract() -> None:
+    from pathlib import Path
+
+    import nlu
+
+    domain = yaml.safe_load((Path(nlu.__file__).parent / "rasa" / "domain.yml").read_text(encoding="utf-8"))
+    assert tuple(domain["intents"]) == INTENTS
+    assert tuple(domain["entities"]) == ENTITIES

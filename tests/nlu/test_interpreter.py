@@ -80,9 +80,10 @@ def test_offsets_survive_case_folding(interpreter: LocalInterpreter) -> None:
     assert [text[e["start"] : e["end"]] for e in amounts] == ["200к"]
 
 
-def test_default_today_is_the_local_date(interpreter: LocalInterpreter) -> None:
+def test_default_today_is_kazakhstan_date(interpreter: LocalInterpreter) -> None:
     entities = interpreter.parse("вчера пришло 5000")["entities"]
-    assert entities[0]["value"] == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    almaty_today = dt.datetime.now(dt.timezone(dt.timedelta(hours=5))).date()
+    assert entities[0]["value"] == (almaty_today - dt.timedelta(days=1)).isoformat()
 
 
 def test_protocol_and_default_interpreter() -> None:
