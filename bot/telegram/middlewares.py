@@ -24,7 +24,18 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
 
 def new_correlation_id() -> str:
-    return secrets.token_hex(4)
+    return secrets.token_hex(6)
+
+
+def apology(language_code: str | None, cid: str) -> str:
+    """The engine's own apology from the dialogs' catalogs (the same words as its failures), with our code."""
+    try:
+        from dialogs.engine import APOLOGY
+        from dialogs.i18n import normalise_lang, t
+
+        return t(normalise_lang(language_code), APOLOGY, code=cid)
+    except Exception:  # a broken catalog must not stop the apology
+        return text("apology", language_of(language_code), cid=cid)
 
 
 def _user_of(update: Update) -> User | None:
@@ -54,7 +65,7 @@ class ErrorMiddleware(BaseMiddleware):
     @staticmethod
     async def _apologise(bot: Bot, user: User, cid: str) -> None:
         try:
-            await bot.send_message(user.id, text("apology", language_of(user.language_code), cid=cid))
+            await bot.send_message(user.id, apology(user.language_code, cid))
         except Exception as exc:  # the apology itself failed (Telegram down): the log line is all we can do
             log.warning("apology for [cid=%s] not sent: %s", cid, type(exc).__name__)
 
