@@ -15,7 +15,7 @@ import hashlib
 import threading
 from dataclasses import dataclass, field
 
-from core.filings import Parsed910, apply_additional, check_910, parse_910
+from core.filings import Parsed910, apply_additional, check_910, mapping_910, parse_910
 from integrations.signing import CertificatePolicy, verify_xml
 from integrations.tax_cabinet.base import (
     IdempotencyConflictError,
@@ -28,6 +28,7 @@ from integrations.tax_cabinet.base import (
 from integrations.tax_cabinet.clock import Clock, SystemClock
 
 MAX_KEY = 200
+ASTANA = dt.timezone(dt.timedelta(hours=5))  # Kazakhstan is on UTC+5 since 2024-03-01
 MAX_DOCUMENT = 2 * 1024 * 1024
 
 
@@ -129,7 +130,20 @@ class SandboxCabinet:
         ]
         if period is not None:
             reasons += self._period_reasons(parsed, filed, additional)
+        reasons += self._date_reasons(parsed)
         return reasons, period, parsed
+
+    def _date_reasons(self, parsed: Parsed910) -> list[str]:
+        """The template's check 20269229: the submission date may not be later than today (Astana time)."""
+        m = mapping_910()
+        spot = m.inputs["submit_date"]
+        raw = parsed.text(spot.field, spot.sheet)
+        try:
+            day = dt.datetime.strptime(raw or "", m.date_format).date()
+        except ValueError:
+            return []  # check_910 already reported a missing or malformed date
+        today = self.clock.now().astimezone(ASTANA).date()
+        return [f"submit_date: указана дата больше текущей ({raw})"] if day > today else []
 
     @staticmethod
     def _period_reasons(parsed: Parsed910, filed: _Period | None, additional: bool) -> list[str]:

@@ -17,7 +17,23 @@ async def test_cli_xml_signed_and_processed(
 ) -> None:
     xml, signed = tmp_path / "f910.xml", tmp_path / "f910.signed.xml"
     args = ["declaration", "910", "--year", "2026", "--half", "1", "--iin", TEST_IIN, "--name", "ТЕСТОВ ТЕСТ"]
-    assert main([*args, "--income", "12000000", "--place", "astana", "--allow-test-iin", "--out", str(xml)]) == 0
+    assert (
+        main(
+            [
+                *args,
+                "--income",
+                "12000000",
+                "--place",
+                "astana",
+                "--allow-test-iin",
+                "--submit-date",
+                "2026-08-03",
+                "--out",
+                str(xml),
+            ]
+        )
+        == 0
+    )
     monkeypatch.setenv("NCA_TEST_PASSWORD", RSA_PASSWORD)
     sign = ["sign", str(xml), "--key", str(VALID_SIGN), "--password-env", "NCA_TEST_PASSWORD"]
     assert main([*sign, "--allow-test-keys", "--out", str(signed)]) == 0

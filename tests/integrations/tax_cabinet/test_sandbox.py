@@ -189,3 +189,11 @@ async def test_signer_must_be_the_taxpayer(cabinet: HttpTaxCabinet, signer: Pkcs
     xml = build_910(declaration()).replace(b"123456789011", b"900101300007")
     submission = await cabinet.submit(signer.sign(xml), "k-other")
     assert any(r.startswith("signer") for r in submission.reasons)
+
+
+async def test_submit_date_in_the_future_is_rejected(cabinet: HttpTaxCabinet, signer: Pkcs12Signer) -> None:
+    from core.filings import build_910
+
+    xml = build_910(declaration()).replace(b">03.08.2026<", b">04.08.2026<")
+    submission = await cabinet.submit(signer.sign(xml), "k-future")
+    assert [r for r in submission.reasons if r.startswith("submit_date")]
