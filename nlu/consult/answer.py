@@ -22,8 +22,8 @@ from nlu.consult.words import wordlist
 
 log = logging.getLogger(__name__)
 
-MIN_SCORE = 0.12  # retrieval score below which the best article is a guess: hand off (off-domain questions ≤ 0.11)
-FULL_CONFIDENCE_SCORE = 0.5  # confidence = score / this, capped at 1: the hand-off line sits at 0.24, answers ≥ 0.5
+MIN_SCORE = 0.175  # retrieval score below which the best article is a guess: hand off (confidence 0.35)
+FULL_CONFIDENCE_SCORE = 0.5  # confidence = score / this, capped at 1: the hand-off line sits at 0.35
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _AMOUNT = re.compile(
     r"\d[\d\s\u00a0]*(?:[.,]\d+)?\s*(?:к\b|k\b|тыс|тысяч|мың|мын|млн|миллион|₸|тг|тенге|теңге)|\d{1,3}(?:[\s\u00a0]\d{3})+|\d{4,}",
@@ -33,7 +33,8 @@ _AMOUNT = re.compile(
 _CALC_MARKERS = frozenset(
     wordlist(
         "мне мой моя мои моих моего моей меня у посчитай посчитайте рассчитай рассчитайте посчитать "
-        "рассчитать заплатить платить маған менің менде менің есепте есептеңіз есептеп қанша төлеймін төлеуім"
+        "рассчитать заплатить платить маған менің менде менің есепте есептеңіз есептеп қанша төлеймін төлеуім "
+        "сколько скок скока канша"
     )
 )
 HANDOFF = {
@@ -87,13 +88,19 @@ class Answer:
         }
 
 
+_NOT_MONEY = re.compile(r"\s*(?:мрп|мзп|аек|етж|%|процент|пайыз|работник|сотрудник|қызметкер|человек|адам)", re.I)
+
+
 def _has_amount(question: str) -> bool:
-    """An amount of money in the text — years ("1970 жылы", "в 2025") do not count."""
-    return any(not _YEAR.fullmatch(m.group().strip()) for m in _AMOUNT.finditer(question))
+    """An amount of money in the text — years ("1970 жылы") and limits in МРП / percents / head counts do not count."""
+    return any(
+        not _YEAR.fullmatch(m.group().strip()) and not _NOT_MONEY.match(question, m.end())
+        for m in _AMOUNT.finditer(question)
+    )
 
 
 def is_calc_question(question: str) -> bool:
-    """A question about the user's own amounts: an amount plus "мне / мой / посчитай / маған / қанша төлеймін"."""
+    """A question about the user's own amounts: money plus "мне / мой / посчитай / сколько / маған / қанша"."""
     return _has_amount(question) and any(w in _CALC_MARKERS for w in words(question))
 
 

@@ -74,10 +74,23 @@ _RU_ALIASES = {
 }
 
 
+# Long names of short notions, folded to the abbreviation users also type (they would otherwise outweigh the rest
+# of a question in character n-grams).
+_PHRASES = (
+    (re.compile(r"индивидуальн\w*\s+предпринимател\w*"), "ип"),
+    (re.compile(r"жеке\s+кәсіпкер\w*"), "жк"),
+    (re.compile(r"налог\w*\s+на\s+добавленную\s+стоимость"), "ндс"),
+    (re.compile(r"электронн\w*\s+счет\w*[\s-]+фактур\w*"), "эсф"),
+)
+
+
 def words(text: str) -> list[str]:
-    """Lower-cased word and number tokens; ``ё`` → ``е``; form numbers "910.00" → "910"."""
+    """Lower-cased word and number tokens; ``ё`` → ``е``; form numbers "910.00" → "910"; long names folded."""
     out: list[str] = []
-    for match in _WORD.finditer(text.lower().replace("ё", "е")):
+    lowered = text.lower().replace("ё", "е")
+    for pattern, short in _PHRASES:
+        lowered = pattern.sub(short, lowered)
+    for match in _WORD.finditer(lowered):
         token = match.group()
         form = _FORM.match(token)
         out.append(form.group(1) if form else token)
