@@ -136,10 +136,12 @@ def train(examples: Sequence[Example]) -> IntentModel:
 
 
 def data_hash(paths: Sequence[Path]) -> str:
-    """Hash of the training files, the model version and the lexicons (they decide the placeholders)."""
+    """Hash of the training files, ``MODEL_VERSION``, the lexicons and the code that turns text into features."""
     digest = hashlib.sha256(MODEL_VERSION.encode())
-    lexicons = sorted(Path(__file__).with_name("lexicons").glob("*.yml"))
-    for path in [*paths, *lexicons]:
+    here = Path(__file__).parent
+    lexicons = sorted((here / "lexicons").glob("*.yml"))
+    code = [here / "model.py", here / "features.py", here / "text.py", *sorted((here / "entities").glob("*.py"))]
+    for path in [*paths, *lexicons, *code]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

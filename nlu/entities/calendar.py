@@ -260,22 +260,23 @@ def _periods(low: str, today: dt.date) -> list[Span]:
     return spans
 
 
+_MONTH_YEAR_AFTER = re.compile(rf"\s*(?P<y>20\d\d)(?:\s*{_YEAR_WORD})?(?![\w])")
+_MONTH_YEAR_BEFORE = re.compile(r"(?P<y>20\d\d)\s*(?:жыл[а-яәіңғүұқөһ]*\s*)?$")  # "2025 жылғы қазан"
+
+
 def _month_spans(low: str, today: dt.date) -> list[Span]:
     spans: list[Span] = []
     for match in _WORD.finditer(low):
         month = month_of(match.group())
         if month is None:
             continue
-        end = match.end()
-        year_match = re.compile(rf"\s*(?P<y>20\d\d)(?:\s*{_YEAR_WORD})?(?![\w])").match(low, end)
-        year = int(year_match["y"]) if year_match else None
-        start = match.start()
-        head = re.compile(r"(20\d\d)\s*(?:жыл[а-яәіңғүұқөһ]*\s*)?$").search(low, max(0, start - 14), start)
-        if head and year is None:
-            year, start = int(head.group(1)), head.start()
-        if year_match:
-            end = year_match.end()
-        if year is None and (relative := _with_relative_year(low, start, end, today)):
+        start, end = match.start(), match.end()
+        year: int | None = None
+        if after := _MONTH_YEAR_AFTER.match(low, end):
+            year, end = int(after["y"]), after.end()
+        elif before := _MONTH_YEAR_BEFORE.search(low, max(0, start - 14), start):
+            year, start = int(before["y"]), before.start()
+        elif relative := _with_relative_year(low, start, end, today):
             year, start, end = relative
         spans.append(Span("period", _month_period(month, year, today), start, end, EXTRACTOR))
     return spans
