@@ -68,6 +68,7 @@ def test_off_topic_question_is_handed_off() -> None:
         "сколько мне платить в этом месяце при доходе 500 000",
         "посчитай налог с 1,5 млн",
         "маған 300 мың табыстан қанша төлеймін",
+        "доход 5 млн за полгода налог сколько",
     ],
 )
 def test_own_amounts_go_to_the_calculator(question: str) -> None:
@@ -75,7 +76,15 @@ def test_own_amounts_go_to_the_calculator(question: str) -> None:
     assert ask(question, today=JUNE_2026).route == "calc"
 
 
-@pytest.mark.parametrize("question", ["какая ставка ОПВР", "1970 жылы туғанмын ЖМЗЖ төлеймін бе", "лимит 910 в 2025"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "какая ставка ОПВР",
+        "1970 жылы туғанмын ЖМЗЖ төлеймін бе",
+        "лимит 910 в 2025",
+        "сколько это 600 000 МРП в тенге",
+    ],
+)
 def test_general_questions_are_not_calculations(question: str) -> None:
     assert not is_calc_question(question)
 
