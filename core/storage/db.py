@@ -3,7 +3,9 @@
 SQLite (the embedded default, via aiosqlite): WAL journal, foreign keys on, a busy timeout, and every transaction
 opened with ``BEGIN IMMEDIATE`` — one writer at a time, so a read-then-write transaction never fails half-way with
 ``SQLITE_BUSY`` and savepoints work (the driver's own implicit BEGIN is switched off).
-PostgreSQL (production, ``postgresql+asyncpg://…``): a plain pooled engine, READ COMMITTED.
+Never open a second session while one is open in the same task on SQLite: it waits for the first (a deadlock until
+the busy timeout). An in-memory SQLite URL shares one connection, so it allows one session at a time — use a file.
+PostgreSQL (production, ``postgresql+asyncpg://…``): a plain pooled engine, READ COMMITTED, pre-ping on checkout.
 """
 
 from __future__ import annotations
