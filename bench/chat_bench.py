@@ -41,6 +41,7 @@ from aiogram.types import Message
 from bot.emulator import serve
 from bot.emulator.telegram import DEFAULT_TOKEN, Limits, TelegramEmulator, create_telegram_emulator
 from bot.outbox.sql import SqlOutbox
+from bot.runtime.bounded import for_dialect
 from bot.telegram import build_dispatcher, make_bot
 from bot.telegram.observe import UpdateTracker
 from core.storage import Database, run_migrations
@@ -225,9 +226,10 @@ async def measure(
 async def bench_product(kind: str, args: argparse.Namespace) -> list[Result]:
     async with fresh_database(kind, args.pg_url) as database:
         engine = Engine(SqlStores(database), default_services(), SECRET)
+        served = for_dialect(engine, database.dialect)  # as ``asistent run`` serves it
 
         def factory(tracker: UpdateTracker) -> Dispatcher:
-            return build_dispatcher(engine, outbox=SqlOutbox(database), observers=[tracker], publish_commands=False)
+            return build_dispatcher(served, outbox=SqlOutbox(database), observers=[tracker], publish_commands=False)
 
         return await measure(kind, args, factory, engine)
 

@@ -54,6 +54,7 @@ from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
 from bot.outbox import OutboxSender, SenderConfig, TokenBucket
 from bot.outbox.sql import SqlOutbox
 from bot.outbox.telegram import TelegramChannelSender
+from bot.runtime.bounded import for_dialect
 from bot.telegram import build_dispatcher, make_bot
 from bot.telegram.webhook import mount_webhook, register_webhook, webhook_path
 from bot.webchat.app import create_webchat_app
@@ -190,7 +191,7 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     if migrate:
         await run_migrations(settings.DATABASE_URL)
     database = Database(settings.DATABASE_URL)
-    engine = Engine(SqlStores(database), default_services(), payload_secret(settings))
+    engine = for_dialect(Engine(SqlStores(database), default_services(), payload_secret(settings)), database.dialect)
     dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
     emulator: TelegramEmulator | None = None
     if mode == "local":
