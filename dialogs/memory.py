@@ -28,6 +28,7 @@ class _Data:
     entries: dict[str, list[tuple[str, Entry]]] = field(default_factory=dict)
     audit: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
     obligations: dict[tuple[str, str], ObligationDue] = field(default_factory=dict)
+    obligation_ids: dict[tuple[str, str], str] = field(default_factory=dict)  # (user, key) → id
     done_obligations: set[str] = field(default_factory=set)
     reminders: set[tuple[str, str]] = field(default_factory=set)
     outbox: list[dict[str, Any]] = field(default_factory=list)
@@ -108,7 +109,14 @@ class MemoryStore:
 
     async def save_obligations(self, user_id: str, obligations: Sequence[ObligationDue]) -> None:
         for item in obligations:
-            self.d.obligations[(user_id, item.key)] = item
+            await self.upsert_obligation(user_id, item)
+
+    async def mark_obligation_done(self, user_id: str, obligation_id: str) -> bool:
+        owned = {i for (u, _), i in self.d.obligation_ids.items() if u == user_id}
+        if obligation_id not in owned or obligation_id in self.d.done_obligations:
+            return False
+        self.d.done_obligations.add(obligation_id)
+        return True
 
     # ---- ReminderStore ----
     async def onboarded_users(self) -> Sequence[tuple[str, Lang, ProfileData]]:
@@ -116,7 +124,12 @@ class MemoryStore:
 
     async def upsert_obligation(self, user_id: str, obligation: ObligationDue) -> str:
         self.d.obligations[(user_id, obligation.key)] = obligation
-        return f"{user_id}|{obligation.key}"
+        found = self.d.obligation_ids.get((user_id, obligation.key))
+        if found is None:
+            found = str(self.d.next_id)
+            self.d.next_id += 1
+            self.d.obligation_ids[(user_id, obligation.key)] = found
+        return found
 
     async def obligation_done(self, obligation_id: str) -> bool:
         return obligation_id in self.d.done_obligations

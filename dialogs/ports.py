@@ -120,6 +120,9 @@ class Store(Protocol):
     async def save_obligations(self, user_id: str, obligations: Sequence[ObligationDue]) -> None:
         """Upsert the user's obligations from the calendar (what reminders are built on)."""
 
+    async def mark_obligation_done(self, user_id: str, obligation_id: str) -> bool:
+        """Mark this user's obligation done (no more reminders); False when it is not theirs or not open."""
+
 
 StoreFactory = Callable[[], AbstractAsyncContextManager[Store]]
 

@@ -26,11 +26,13 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.clock import KZ_TZ, as_utc, kz_today
-from dialogs.contract import Reply
+from dialogs.contract import Button, Reply
 from dialogs.flows.deadlines import obligation_text
 from dialogs.format import date
 from dialogs.i18n import N_, Lang, Translator
+from dialogs.payloads import PayloadCodec
 from dialogs.ports import Calendar, ObligationDue, ReminderStore
+from dialogs.states import Flow
 
 DAY_STARTS = dt.time(9, 0)
 NIGHT_STARTS = dt.time(21, 0)
@@ -76,21 +78,41 @@ def daytime(now: dt.datetime) -> dt.datetime:
     return dt.datetime.combine(day, DAY_STARTS, tzinfo=KZ_TZ).astimezone(dt.UTC)
 
 
-def reminder_reply(obligation: ObligationDue, kind: str, lang: Lang, today: dt.date) -> Reply:
-    """The reminder message; ``template`` names the WhatsApp template (``reminder_<kind>``: title, date)."""
+@dataclass(frozen=True, slots=True)
+class DoneButton:
+    """What «Уже сделал» under a reminder needs: the payload codec, the owner and the obligation's storage id."""
+
+    codec: PayloadCodec
+    owner: str
+    obligation_id: str
+
+
+def reminder_reply(
+    obligation: ObligationDue, kind: str, lang: Lang, today: dt.date, done: DoneButton | None = None
+) -> Reply:
+    """The reminder message; ``template`` names the WhatsApp template (``reminder_<kind>``: title, date).
+
+    With ``done``, the message carries «Уже сделал», which marks the obligation done (no more reminders)."""
     tr = Translator(lang)
     title = obligation_text(tr.t, obligation)
     days = (obligation.due - today).days
     text = tr.t(_TEXTS[kind], days=days, date=date(obligation.due), title=title)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if done is not None:
+        payload = done.codec.encode(done.owner, Flow.DEADLINES, "done", done.obligation_id)
+        buttons = ((Button(tr.t("Already done"), payload),),)
     return Reply(
         text=text,
+        buttons=buttons,
         template=(f"reminder_{kind}", (title, date(obligation.due))),
         meta={"kind": "reminder", "reminder": kind, "obligation": obligation.key, "lang": lang},
     )
 
 
-async def run_tick(store: ReminderStore, calendar: Calendar, now: dt.datetime) -> TickReport:
-    """One pass over every onboarded user (the caller owns the transaction)."""
+async def run_tick(
+    store: ReminderStore, calendar: Calendar, now: dt.datetime, codec: PayloadCodec | None = None
+) -> TickReport:
+    """One pass over every onboarded user (the caller owns the transaction); ``codec`` adds «Уже сделал»."""
     today = kz_today(now)
     not_before = daytime(now)
     users = obligations = reminders = 0
@@ -107,15 +129,25 @@ async def run_tick(store: ReminderStore, calendar: Calendar, now: dt.datetime) -
                 continue
             if not await store.add_reminder(user_id, obligation_id, kind, not_before):
                 continue
-            reply = reminder_reply(item, kind, lang, today)
+            done = DoneButton(codec, user_id, obligation_id) if codec is not None else None
+            reply = reminder_reply(item, kind, lang, today, done)
             await store.enqueue(user_id, reply, f"reminder:{obligation_id}:{kind}", not_before)
             reminders += 1
     return TickReport(users, obligations, reminders)
 
 
-async def scheduler_tick(session: AsyncSession, now: dt.datetime, calendar: Calendar | None = None) -> TickReport:
-    """What the worker calls (e.g. every few minutes) inside a transaction it commits."""
+async def scheduler_tick(
+    session: AsyncSession,
+    now: dt.datetime,
+    calendar: Calendar | None = None,
+    payload_secret: bytes | None = None,
+) -> TickReport:
+    """What the worker calls (e.g. every few minutes) inside a transaction it commits.
+
+    Pass the engine's ``payload_secret`` to give reminders the «Уже сделал» button (it must be the same secret the
+    engine decodes payloads with)."""
     from dialogs.services import CoreCalendar
     from dialogs.sql_store import SqlStore
 
-    return await run_tick(SqlStore(session), calendar or CoreCalendar(), now)
+    codec = PayloadCodec(payload_secret) if payload_secret else None
+    return await run_tick(SqlStore(session), calendar or CoreCalendar(), now, codec)

@@ -141,6 +141,15 @@ class SqlStore:
         for item in obligations:
             await self.upsert_obligation(user_id, item)
 
+    async def mark_obligation_done(self, user_id: str, obligation_id: str) -> bool:
+        if not obligation_id.isdigit():
+            return False
+        row = await self.session.get(Obligation, int(obligation_id))
+        if row is None or row.user_id != int(user_id) or row.status != "open":
+            return False
+        await storage.set_obligation_status(self.session, row.id, "done")
+        return True
+
     # ---- ReminderStore ----
     async def onboarded_users(self) -> Sequence[tuple[str, Lang, ProfileData]]:
         stmt = (

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from dialogs.contract import Reply
 from dialogs.flows import menu
-from dialogs.flows.base import Ctx, FlowHandler
+from dialogs.flows.base import Ctx, FlowHandler, outdated
 from dialogs.format import date
 from dialogs.i18n import N_
 from dialogs.ports import ObligationDue
@@ -73,3 +73,13 @@ class DeadlinesFlow(FlowHandler):
             left = ctx.t("today") if days == 0 else ctx.t("in {days} d.", days=days)
             lines.append(f"• {date(item.due)} ({left}) — {obligation_title(ctx, item)}")
         return [Reply(text="\n".join(lines), buttons=menu.buttons(ctx, "tax", "inc", "sum"))]
+
+    async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        """«Уже сделал» under a reminder: the obligation is done, no more reminders about it."""
+        if action != "done" or not arg:
+            return await self.start(ctx, None)
+        if not await ctx.store.mark_obligation_done(ctx.user.user_id, arg):
+            return outdated(ctx)
+        await ctx.store.audit(ctx.user.user_id, "obligation.marked_done", {"obligation": arg})
+        text = ctx.t("Marked as done: no more reminders about it.")
+        return [Reply(text=text, notice=text, edit=True)]

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.calendar import social_payments_due
-from core.storage import Database, OutboxMessage, Reminder
+from core.storage import Database, Obligation, OutboxMessage, Reminder
 from dialogs.clock import KZ_TZ
 from dialogs.contract import Reply
 from dialogs.engine import Engine
@@ -58,6 +58,11 @@ async def tick(db: MemoryDatabase, now: dt.datetime) -> int:
         return (await run_tick(store, CoreCalendar(), now)).reminders
 
 
+def november_social(db: MemoryDatabase) -> list[dict[str, object]]:
+    """Outbox rows about November's social payments (the kk text names them)."""
+    return [r for r in db.data.outbox if "11.2026" in r["reply"]["text"] and "әлеуметтік" in r["reply"]["text"]]
+
+
 async def test_each_kind_once(services: Services) -> None:
     db = await onboarded_memory(services)
     assert await tick(db, at_local(DUE - dt.timedelta(days=9), 11)) == 0
@@ -65,9 +70,13 @@ async def test_each_kind_once(services: Services) -> None:
         now = at_local(DUE - dt.timedelta(days=days_before), 11)
         assert await tick(db, now) >= 1
         assert await tick(db, now) == 0  # the next tick the same day adds nothing
-        keys = [row["dedupe_key"] for row in db.data.outbox]
-        assert sum(k.endswith(f":{kind}") and "social_payments" in k for k in keys) == 1
-    social = [row for row in db.data.outbox if "social_payments" in row["dedupe_key"]]
+        november = [
+            r for r in db.data.outbox if "11.2026" in r["reply"]["text"] and "әлеуметтік" in r["reply"]["text"]
+        ]
+        assert sum(row["dedupe_key"].endswith(f":{kind}") for row in november) == 1
+    social = [
+        row for row in db.data.outbox if "әлеуметтік" in row["reply"]["text"] and "11.2026" in row["reply"]["text"]
+    ]
     assert len(social) == 4
     reply = Reply.from_dict(social[0]["reply"])
     assert reply.template is not None
@@ -89,9 +98,10 @@ async def test_night_tick_waits_for_morning(services: Services) -> None:
 async def test_done_obligation_gets_no_reminder(services: Services) -> None:
     db = await onboarded_memory(services)
     user_id = next(iter(db.data.profiles))
-    db.data.done_obligations.add(f"{user_id}|social_payments:pay:2026-11")
+    obligation_id = db.data.obligation_ids[(user_id, "social_payments:pay:2026-11")]
+    db.data.done_obligations.add(obligation_id)
     await tick(db, at_local(DUE, 11))
-    assert not [row for row in db.data.outbox if "social_payments:pay:2026-11" in row["dedupe_key"]]
+    assert not [row for row in db.data.outbox if row["dedupe_key"].startswith(f"reminder:{obligation_id}:")]
 
 
 async def test_scheduler_tick_on_storage(database: Database, services: Services) -> None:
@@ -100,7 +110,7 @@ async def test_scheduler_tick_on_storage(database: Database, services: Services)
     now = at_local(DUE - dt.timedelta(days=1), 22)
     for _ in range(2):
         async with database.transaction() as session:
-            await scheduler_tick(session, now)
+            await scheduler_tick(session, now, payload_secret=SECRET)
     async with database.session() as session:
         reminders = (await session.execute(select(func.count()).select_from(Reminder))).scalar_one()
         rows = list((await session.scalars(select(OutboxMessage))).all())
@@ -112,6 +122,12 @@ async def test_scheduler_tick_on_storage(database: Database, services: Services)
         assert row.not_before is not None
         assert row.not_before.astimezone(KZ_TZ).hour == 9
         assert Reply.from_dict(row.payload).template is not None
+    done = Reply.from_dict(rows[0].payload).buttons[0][0]
+    await chat.press_payload(done.payload)
+    chat.expect("больше не напоминаю")
+    async with database.session() as session:
+        statuses = {o.status for o in (await session.scalars(select(Obligation))).all()}
+    assert "done" in statuses
 
 
 async def test_no_reminders_without_consent(services: Services) -> None:
@@ -127,3 +143,26 @@ async def test_no_reminders_without_consent(services: Services) -> None:
     for days_before in (7, 1, 0, -1):
         assert await tick(db, at_local(DUE - dt.timedelta(days=days_before), 11)) == 0
     assert db.data.outbox == []
+
+
+async def test_already_done_stops_reminders(services: Services) -> None:
+    from dialogs.payloads import PayloadCodec
+
+    db = MemoryDatabase()
+    engine = Engine(db.session, services, SECRET)
+    chat = chat_for(engine, "kk")
+    await onboarding_scenario(chat, "kk")
+    async with db.session() as store:
+        await run_tick(store, CoreCalendar(), at_local(DUE - dt.timedelta(days=7), 11), PayloadCodec(SECRET))
+    reply = Reply.from_dict(next(r["reply"] for r in db.data.outbox if "әлеуметтік" in r["reply"]["text"]))
+    done = reply.buttons[0][0]
+    assert done.text == "Орындадым"
+    stranger = chat_for(engine, "ru", "2")
+    await stranger.say("/help")
+    assert await stranger.press_payload(done.payload) == []
+    await chat.press_payload(done.payload)
+    chat.expect("енді еске салмаймын")
+    assert await tick(db, at_local(DUE - dt.timedelta(days=1), 11)) == 0
+    assert await tick(db, at_local(DUE, 11)) == 0
+    await chat.press_payload(done.payload)
+    chat.expect("жұмыс істемейді")  # already done: the button is no longer active
