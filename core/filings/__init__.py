@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from core.filings.additional import additional_910
 from core.filings.check import Issue, Parsed910, apply_additional, check_910, parse_910
-from core.filings.f910 import build_910, declaration_from_result, prepare_910, split_name
+from core.filings.f910 import build_910, declaration_from_result, prepare_910, split_name, submission_key
 from core.filings.mapping import Mapping910, mapping_910
 from core.filings.model import Declaration910, DeclarationKind, FilingInputError, PlaceLine, Taxpayer
 from core.filings.template import FormTemplate, TemplateField, load_template
@@ -41,4 +41,5 @@ __all__ = [
     "parse_910",
     "prepare_910",
     "split_name",
+    "submission_key",
 ]

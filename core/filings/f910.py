@@ -12,6 +12,7 @@ wire-format guess from ``data/mapping_910.yaml`` (docs/filings.md).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from typing import Any
 
@@ -216,12 +217,23 @@ def build_910(decl: Declaration910) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
+def submission_key(user_id: str, decl: Declaration910) -> str:
+    """A stable idempotency key for submitting ``decl``: the same user, period, kind and figures give the same key
+    whatever the day it is rebuilt (the submission date is left out), so a retry never files twice."""
+    figures = sorted((k, str(v)) for k, v in decl.lines.items())
+    places = [(p.place, str(p.income), str(p.reduction), str(p.rate)) for p in decl.places]
+    content = repr((decl.taxpayer.iin, figures, str(decl.so_paid), places, decl.original_registration))
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
+    return f"910:{user_id}:{decl.period}:{decl.kind.value}:{digest}"
+
+
 __all__ = [
     "CalcInputError",
     "build_910",
     "declaration_from_result",
     "prepare_910",
     "split_name",
+    "submission_key",
     "uses_place_breakdown",
     "wire_fields",
 ]

@@ -134,16 +134,24 @@ class SandboxCabinet:
         return reasons, period, parsed
 
     def _date_reasons(self, parsed: Parsed910) -> list[str]:
-        """The template's check 20269229: the submission date may not be later than today (Astana time)."""
+        """The submission date may not be later than today (the template's check 20269229, Astana time), and a
+        regular declaration is filed after its half-year ends (a liquidation one, ``dt_final``, may come earlier)."""
         m = mapping_910()
+        today = self.clock.now().astimezone(ASTANA).date()
+        found: list[str] = []
+        if parsed.year is not None and parsed.half in (1, 2) and parsed.text("dt_final") != m.checkbox_true:
+            ends = dt.date(parsed.year, 6, 30) if parsed.half == 1 else dt.date(parsed.year, 12, 31)
+            if today <= ends:
+                found.append(f"period_not_ended: полугодие {parsed.year}-H{parsed.half} ещё не закончилось")
         spot = m.inputs["submit_date"]
         raw = parsed.text(spot.field, spot.sheet)
         try:
             day = dt.datetime.strptime(raw or "", m.date_format).date()
         except ValueError:
-            return []  # check_910 already reported a missing or malformed date
-        today = self.clock.now().astimezone(ASTANA).date()
-        return [f"submit_date: указана дата больше текущей ({raw})"] if day > today else []
+            return found  # check_910 already reported a missing or malformed date
+        if day > today:
+            found.append(f"submit_date: указана дата больше текущей ({raw})")
+        return found
 
     @staticmethod
     def _period_reasons(parsed: Parsed910, filed: _Period | None, additional: bool) -> list[str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -32,7 +32,7 @@ class ShepSettings:
 
     endpoint: str
     sender_id: str
-    password: str
+    password: str = field(repr=False)
 
 
 def sync_envelope(service_id: str, data: etree._Element, settings: ShepSettings, *, now: dt.datetime) -> bytes:

@@ -163,3 +163,19 @@ def test_prepare_runs_the_engine() -> None:
     assert fields["page_910_00_04", "rating_auth_code"] == "6205"
     assert fields["page_910_00_04", "submit_date"] == "01.08.2026"
     assert fields["page_910_00_01", "dt_regular"] == "true"
+
+
+def test_submission_key_is_stable_and_follows_the_figures() -> None:
+    from core.filings import submission_key
+
+    one = _decl(income=D(12_000_000), place="astana")
+    later = declaration_from_result(
+        declaration_910(2026, 1, income=D(12_000_000), place="astana"),
+        Taxpayer(IIN, NAME),
+        submit_date=dt.date(2026, 8, 20),
+    )
+    changed = _decl(income=D(12_000_001), place="astana")
+    assert submission_key("u1", one) == submission_key("u1", later)
+    assert submission_key("u1", one).startswith("910:u1:2026-H1:regular:")
+    assert submission_key("u1", one) != submission_key("u1", changed)
+    assert submission_key("u1", one) != submission_key("u2", one)

@@ -103,8 +103,10 @@ async def test_second_submission_of_a_period_refused_unless_additional(
     second = await cabinet.submit(sign(declaration(13_000_000)), "k-2")
     assert second.status is SubmissionState.REJECTED
     assert any(r.startswith("period_already_submitted") for r in second.reasons)
-    other_half = await cabinet.submit(sign(declaration(half=2)), "k-h2")
-    assert other_half.status is SubmissionState.ACCEPTED
+    other_year = await cabinet.submit(sign(declaration(year=2025, half=2)), "k-2025")
+    assert other_year.status is SubmissionState.ACCEPTED, other_year.reasons
+    too_early = await cabinet.submit(sign(declaration(half=2)), "k-h2")
+    assert [r.split(":")[0] for r in too_early.reasons] == ["period_not_ended"]
     clock.advance(15 * MINUTE)
     fix = additional(original, first.registration_number, 13_000_000)
     third = await cabinet.submit(sign(fix), "k-3")

@@ -29,6 +29,7 @@ def test_envelope_shape() -> None:
 async def test_stub_raises_and_hides_the_password() -> None:
     cabinet = ShepTaxCabinet(SETTINGS)
     assert "s3cret" not in repr(cabinet)
+    assert "s3cret" not in repr(SETTINGS)
     with pytest.raises(NotImplementedError, match="SONO_FNO_SEND"):
         await cabinet.submit(b"<fno/>", "k")
     with pytest.raises(NotImplementedError, match="SONO_FNO_GET_STATUS"):
