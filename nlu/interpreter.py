@@ -20,6 +20,7 @@ Chosen on the held-out file (docs/nlu.md): correct predictions rarely fall under
 # Kazakhstan keeps one time zone, UTC+5, since 2024-03-01: "вчера" at 01:00 in Almaty is not the server's yesterday.
 KZ_TZ = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")
 _log = logging.getLogger(__name__)
+_SYMBOL_INTENTS = frozenset({"affirm", "deny", "greet"})  # 👍 ✅ 👎 ❌ 👋 carry meaning without letters
 
 
 def kz_today() -> dt.date:
@@ -67,8 +68,8 @@ class LocalInterpreter:
         rounded = probabilities.round(4).tolist()
         classes = self._model.classes
         ranking = [IntentScore(name=classes[i], confidence=rounded[i]) for i in order]
-        if not any(ch.isalnum() for ch in text) and ranking[0]["name"] not in ("affirm", "deny", "greet"):
-            return _out_of_scope(text, entities, ranking, 1.0)
+        if not any(ch.isalnum() for ch in text) and ranking[0]["name"] not in _SYMBOL_INTENTS:
+            return _out_of_scope(text, entities, [], 1.0)  # nothing to rank: no "did you mean" for "…" or "🙂"
         if ranking[0]["confidence"] < self._threshold:
             return _out_of_scope(text, entities, ranking, self._threshold)
         return ParseResult(text=text, intent=ranking[0], intent_ranking=ranking, entities=entities)

@@ -196,6 +196,7 @@ def test_iin_bin_invalid_is_not_an_entity(text: str) -> None:
         ("ЖШС Гамма төледі", "ЖШС Гамма", "ЖШС Гамма"),
         ("счет для Samruk", "Samruk", "Samruk"),
         ("клиенту Омеге", "Омега", "Омеге"),
+        ("ПРИШЛО 200К ОТ АЛЬФЫ", "Альфа", "АЛЬФЫ"),
     ],
 )
 def test_counterparty(text: str, value: str, surface: str) -> None:

@@ -70,8 +70,10 @@ def test_never_raises(interpreter: LocalInterpreter, text: str) -> None:
 
 
 def test_empty_and_emoji_only_are_out_of_scope(interpreter: LocalInterpreter) -> None:
-    assert interpreter.parse("")["intent"]["name"] == "out_of_scope"
-    assert interpreter.parse("🙂🙂")["intent"]["name"] == "out_of_scope"
+    for text in ("", "🙂🙂", "..."):
+        result = interpreter.parse(text)
+        assert result["intent"] == {"name": "out_of_scope", "confidence": 1.0}
+        assert result["intent_ranking"] == [result["intent"]]
 
 
 def test_offsets_survive_case_folding(interpreter: LocalInterpreter) -> None:
