@@ -200,8 +200,10 @@ class Taxes(Protocol):
     def month(self, profile: ProfileData, year: int, month: int, income: Decimal) -> TaxFigures:
         """Social payments of the ИП for himself for one month."""
 
-    def half_year(self, profile: ProfileData, year: int, half: int, income: Decimal) -> TaxFigures:
-        """910.00 for the half-year (simplified regime)."""
+    def half_year(
+        self, profile: ProfileData, year: int, half: int, income: Decimal, prior_income: Decimal = Decimal(0)
+    ) -> TaxFigures:
+        """910.00 for the half-year (simplified regime); ``prior_income`` — earlier in the year (limits, VAT)."""
 
     def explain(self, figures: TaxFigures, lang: Lang) -> str: ...
 

@@ -124,10 +124,14 @@ class CoreTaxes:
             born = exact if exact and exact.year == profile.birth_year else born
         return _figures(self_payments(period, income, born=born), income)
 
-    def half_year(self, profile: ProfileData, year: int, half: int, income: Decimal) -> TaxFigures:
+    def half_year(
+        self, profile: ProfileData, year: int, half: int, income: Decimal, prior_income: Decimal = Decimal(0)
+    ) -> TaxFigures:
         from core.calc import declaration_910
 
-        result = declaration_910(year, half, income=income, place=profile.place_id, employees=profile.employees)
+        result = declaration_910(
+            year, half, income=income, place=profile.place_id, employees=profile.employees, prior_income=prior_income
+        )
         return _figures(result, income, skip_lines=("910.00.001",))
 
     def explain(self, figures: TaxFigures, lang: Lang) -> str:

@@ -76,8 +76,9 @@ class TaxesFlow(FlowHandler):
             if period[0] == "h":
                 half = int(period[5:])
                 income = await income_between(ctx, *half_range(year, half))
+                prior = await income_between(ctx, *half_range(year, 1)) if half == 2 else Decimal(0)
                 head = ctx.t("Declaration 910.00 for half-year {half} of {year}:", half=half, year=year)
-                return head, taxes.half_year(profile, year, half, income)
+                return head, taxes.half_year(profile, year, half, income, prior)
         except ValueError:
             return None
         return None
