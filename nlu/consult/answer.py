@@ -75,9 +75,11 @@ class Answer:
     confidence: float = 0.0
     route: str | None = None
     lang: str = "ru"
+    title: str | None = None  # the article's title in ``lang``
+    details: str = ""  # the rest of the article, rendered for the same date ("Подробнее" in the chat)
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready mapping with the stable keys."""
+        """JSON-ready mapping with the stable keys (and the additions: route, lang, title, details)."""
         return {
             "answer": self.answer,
             "article_id": self.article_id,
@@ -85,6 +87,8 @@ class Answer:
             "confidence": self.confidence,
             "route": self.route,
             "lang": self.lang,
+            "title": self.title,
+            "details": self.details,
         }
 
 
@@ -147,6 +151,16 @@ def render_short(
     return done.text, done.used
 
 
+def render_details(article: Article, lang: str, on: dt.date) -> tuple[str, list[ParameterValue]]:
+    """The article's details for the rules on ``on``; empty when a figure has no value (never a wrong figure)."""
+    try:
+        done = Renderer(parameters(), article.clamp(on), lang).render(article.details(lang))
+    except RenderError:
+        log.warning("article %s: details have a figure without a parameter on %s", article.id, on)
+        return "", []
+    return done.text, done.used
+
+
 def _place_line(question: str, lang: str, on: dt.date) -> tuple[str, list[ParameterValue]] | None:
     """For a maslikhat-rate answer: the rate of the place the question names ("в Шымкенте"), or the base rate."""
     place = find_place(question)
@@ -188,4 +202,6 @@ def ask(question: str, *, lang: str | None = None, today: dt.date | None = None)
         text, used = f"{text}\n\n{place[0]}", [*used, *place[1]]
     if any(item.verify or item.confidence == "L" for item in used):
         text = f"{text}\n\n{VERIFY_NOTE[lang]}"
-    return Answer(text, best.article.id, _sources(best.article, used), confidence, None, lang)
+    details, more = render_details(best.article, lang, on)
+    sources = _sources(best.article, [*used, *more])
+    return Answer(text, best.article.id, sources, confidence, None, lang, best.article.title[lang], details)

@@ -65,6 +65,11 @@ class Article:
         """The short answer: the first paragraph of the language section."""
         return self.body[lang].strip().split("\n\n", 1)[0].strip()
 
+    def details(self, lang: str) -> str:
+        """Everything after the short answer (bullets, caveats); may be empty."""
+        parts = self.body[lang].strip().split("\n\n", 1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
 
 def _date(raw: Any, where: str) -> dt.date | None:
     if raw is None or isinstance(raw, dt.date):

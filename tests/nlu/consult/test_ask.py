@@ -124,3 +124,10 @@ def test_unverified_figures_carry_a_warning() -> None:
     answer = ask("штраф за повторную несдачу декларации", today=JUNE_2026)
     assert answer.article_id == "penalty-late-filing"
     assert "не сверена" in answer.answer
+
+
+def test_details_and_title_are_rendered_for_the_same_date() -> None:
+    answer = ask("когда сдавать 910", today=JUNE_2026)
+    assert answer.title == "Сроки сдачи и оплаты по форме 910.00"
+    assert "до 25-го числа следующего месяца" in plain(answer.details)
+    assert "{{" not in answer.details
