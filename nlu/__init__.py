@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from nlu.interpreter import CONFIDENCE_THRESHOLD, Interpreter, LocalInterpreter
-from nlu.result import entity_values, first_value
+from nlu.result import alternatives, entity_values, first_value
 from nlu.types import ENTITIES, INTENTS, Entity, IntentScore, ParseResult
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Interpreter",
     "LocalInterpreter",
     "ParseResult",
+    "alternatives",
     "entity_values",
     "first_value",
     "get_interpreter",

@@ -14,3 +14,10 @@ def first_value(result: ParseResult, entity: str) -> str | None:
     """The first value of ``entity``, or ``None``."""
     values = entity_values(result, entity)
     return values[0] if values else None
+
+
+def alternatives(result: ParseResult, limit: int = 3, floor: float = 0.05) -> list[str]:
+    """Intents worth offering as "did you mean" buttons after ``out_of_scope``: the best ranked, above ``floor``."""
+    return [r["name"] for r in result["intent_ranking"] if r["name"] != "out_of_scope" and r["confidence"] >= floor][
+        :limit
+    ]

@@ -118,3 +118,14 @@ def test_entity_readers(interpreter: LocalInterpreter) -> None:
     assert entity_values(result, "amount") == ["5200000", "300000"]
     assert first_value(result, "counterparty") == "ТОО Альфа"
     assert first_value(result, "period") is None
+
+
+def test_alternatives_for_a_clarifying_question() -> None:
+    from nlu import alternatives
+
+    result = LocalInterpreter(threshold=0.999999).parse("налог", today=TODAY)
+    offered = alternatives(result)
+    assert result["intent"]["name"] == "out_of_scope"
+    assert 1 <= len(offered) <= 3
+    assert "out_of_scope" not in offered
+    assert set(offered) <= {"show_taxes", "pay_taxes", "ask_question", "show_deadlines", "file_declaration"}
