@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from dialogs.contract import Reply
 from dialogs.flows import menu
-from dialogs.flows.base import Ctx, FlowHandler, outdated
+from dialogs.flows.base import Ctx, FlowHandler, entity, outdated
 from dialogs.format import money
 from dialogs.ports import TaxFigures
 from dialogs.states import Flow
@@ -44,6 +44,19 @@ def figures_text(ctx: Ctx, head: str, figures: TaxFigures, minimum_note: bool = 
     return "\n".join(lines)
 
 
+def requested_periods(period: str | None, today: dt.date) -> list[str]:
+    """Which calculations to show: the NLU's ``period`` ("2026-11" → that month and its half-year, "2026-H1" → that
+    half-year) or, by default, the current month and half-year. Codes: ``mYYYYMM``, ``hYYYYn``."""
+    year, month = today.year, today.month
+    if period and len(period) == 7 and period[4] == "-" and period[:4].isdigit():
+        tail = period[5:]
+        if tail.isdigit() and 1 <= int(tail) <= 12:
+            year, month = int(period[:4]), int(tail)
+        elif tail in ("H1", "H2"):
+            return [f"h{period[:4]}{tail[1]}"]
+    return [f"m{year}{month:02d}", f"h{year}{1 if month <= 6 else 2}"]
+
+
 class TaxesFlow(FlowHandler):
     name = Flow.TAXES
 
@@ -53,10 +66,11 @@ class TaxesFlow(FlowHandler):
             return await ctx.start(Flow.ONBOARDING)
         if ctx.services.taxes is None:
             return [Reply(text=ctx.t("The tax calculator is unavailable right now. Please try again later."))]
-        today = ctx.today
-        replies = [await self._month(ctx, today.year, today.month)]
-        if ctx.profile is not None and ctx.profile.regime == "simplified":
-            replies.append(await self._half(ctx, today.year, 1 if today.month <= 6 else 2))
+        periods = requested_periods(entity(parse, "period"), ctx.today)
+        simplified = ctx.profile is not None and ctx.profile.regime == "simplified"
+        replies = [await self._reply(ctx, p) for p in periods if p.startswith("m") or simplified]
+        if not replies:  # a half-year asked on a regime without 910.00: the month instead
+            replies = [await self._reply(ctx, requested_periods(None, ctx.today)[0])]
         last = replies[-1]
         why = last.buttons[0] if last.buttons else ()
         replies[-1] = Reply(text=last.text, buttons=((*why, *menu.buttons(ctx, "dl", "inc")[0]),))
@@ -91,12 +105,6 @@ class TaxesFlow(FlowHandler):
         why = ctx.button(ctx.t("How is it calculated?"), self.name, "why", period)
         text = figures_text(ctx, head, figures, minimum_note=period.startswith("m") and figures.total > 0)
         return Reply(text=text, buttons=((why,),))
-
-    async def _month(self, ctx: Ctx, year: int, month: int) -> Reply:
-        return await self._reply(ctx, f"m{year}{month:02d}")
-
-    async def _half(self, ctx: Ctx, year: int, half: int) -> Reply:
-        return await self._reply(ctx, f"h{year}{half}")
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         if action != "why":

@@ -431,3 +431,26 @@ async def test_help_and_delete_escape_a_waiting_step(engine: Engine) -> None:
     await chat.press("Русский")
     await chat.say("удалить мои данные")
     chat.expect("Удалить ваши данные?")
+
+
+def test_requested_periods() -> None:
+    from dialogs.flows.summary import requested_year
+    from dialogs.flows.taxes import requested_periods
+
+    today = dt.date(2026, 12, 1)
+    assert requested_periods(None, today) == ["m202612", "h20262"]
+    assert requested_periods("2026-03", today) == ["m202603", "h20261"]
+    assert requested_periods("2026-H1", today) == ["h20261"]
+    assert requested_periods("2026-Q1", today) == ["m202612", "h20262"]
+    assert requested_year("2025", today) == 2025
+    assert requested_year("2031", today) == 2026
+    assert requested_year(None, today) == 2026
+
+
+async def test_taxes_for_a_named_period(engine: Engine) -> None:
+    chat = await onboarded(engine)
+    await chat.say("налоги за прошлый месяц")
+    chat.expect("Соцплатежи за себя за 11.2026", "2-е полугодие 2026")
+    await chat.say("сколько налогов за первое полугодие")
+    chat.expect("Декларация 910.00 за 1-е полугодие 2026")
+    assert "Соцплатежи" not in chat.text
