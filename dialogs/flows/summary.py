@@ -1,4 +1,4 @@
-"""Income summary: this year's income by month as a PNG chart (matplotlib, Agg) against the regime's limit."""
+"""Income summary: a year's income by month as a PNG chart (matplotlib, Agg) against the regime's limit."""
 
 from __future__ import annotations
 
