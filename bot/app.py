@@ -149,13 +149,15 @@ def _seconds(value: float) -> dt.timedelta:
     return dt.timedelta(seconds=value)
 
 
-async def scheduler_loop(database: Database, stop: asyncio.Event, every: float) -> None:
-    """Call ``dialogs.reminders.scheduler_tick`` every ``every`` seconds until ``stop``; a failed tick is logged."""
+async def scheduler_loop(database: Database, stop: asyncio.Event, every: float, buttons_secret: bytes) -> None:
+    """Call ``dialogs.reminders.scheduler_tick`` every ``every`` seconds until ``stop``; a failed tick is logged.
+
+    ``buttons_secret`` is the engine's payload secret, so reminders carry a working «Уже сделал» button."""
     log.info("reminder scheduler started (every %.0f s)", every)
     while not stop.is_set():
         try:
             async with database.transaction() as session:
-                report = await scheduler_tick(session, dt.datetime.now(dt.UTC))
+                report = await scheduler_tick(session, dt.datetime.now(dt.UTC), payload_secret=buttons_secret)
             if report.reminders:
                 log.info("scheduler: %d reminders queued", report.reminders)
         except Exception:
@@ -215,7 +217,8 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         await stop_all(runtime)
         raise
     runtime.tasks.append(asyncio.create_task(sender_for(settings, database, bot).run(runtime.stop)))
-    runtime.tasks.append(asyncio.create_task(scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS)))
+    tick = scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings))
+    runtime.tasks.append(asyncio.create_task(tick))
     log.info("asistent run: %s mode, http %s", mode, server.url)
     if mode == "local":
         log.info("open %s/ to chat with the bot", server.url)
@@ -269,7 +272,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     try:
         await asyncio.gather(
             sender_for(settings, database, bot).run(stop),
-            scheduler_loop(database, stop, settings.REMINDER_TICK_SECONDS),
+            scheduler_loop(database, stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings)),
         )
     finally:
         await bot.session.close()
