@@ -37,3 +37,5 @@ def setup_logging(level: str = "INFO") -> None:
     root.handlers[:] = [handler]
     name = level.upper()
     root.setLevel(name if name in logging.getLevelNamesMapping() else "INFO")
+    if root.level > logging.DEBUG:  # one line per long poll (bot and page) drowns everything else; a proxy logs access
+        logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
