@@ -454,3 +454,27 @@ async def test_taxes_for_a_named_period(engine: Engine) -> None:
     await chat.say("сколько налогов за первое полугодие")
     chat.expect("Декларация 910.00 за 1-е полугодие 2026")
     assert "Соцплатежи" not in chat.text
+
+
+async def test_broken_nlu_falls_back_to_keywords(db: MemoryDatabase, services: Services) -> None:
+    class Broken:
+        def parse(self, text: str, *, today: dt.date | None = None) -> object:
+            raise RuntimeError("model file missing")
+
+    engine = Engine(db.session, Services(Broken(), services.taxes, services.places, services.calendar), SECRET)  # type: ignore[arg-type]
+    chat = await onboarded(engine)
+    await chat.say("получил 150 000 от ТОО Альфа")
+    chat.expect("Записать доход?", "ТОО Альфа")
+
+
+def test_default_interpreter_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
+    import nlu
+
+    from dialogs.keyword_nlu import KeywordInterpreter
+    from dialogs.services import default_interpreter
+
+    def broken() -> object:
+        raise ImportError("no model")
+
+    monkeypatch.setattr(nlu, "get_interpreter", broken)
+    assert isinstance(default_interpreter(), KeywordInterpreter)
