@@ -469,7 +469,6 @@ async def test_broken_nlu_falls_back_to_keywords(db: MemoryDatabase, services: S
 
 def test_default_interpreter_without_the_model(monkeypatch: pytest.MonkeyPatch) -> None:
     import nlu
-
     from dialogs.keyword_nlu import KeywordInterpreter
     from dialogs.services import default_interpreter
 
