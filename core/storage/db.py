@@ -58,17 +58,20 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
 
 
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
-    """An async engine configured for its backend (see the module docstring)."""
+    """An async engine configured for its backend (see the module docstring).
+
+    ``hide_parameters``: a database error's message would otherwise carry the bound values (an ИИН, a name) into logs.
+    """
     parsed = normalise_url(url)
     if parsed.drivername.startswith("sqlite"):
-        options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}}
+        options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_SECONDS}, "hide_parameters": True}
         if sqlite_path(parsed) is None:
             options["poolclass"] = StaticPool  # one shared in-memory database
         engine = create_async_engine(parsed, **{**options, **kwargs})
         _install_sqlite_hooks(engine)
         return engine
     # pre-ping: a pooled connection that died with a server restart is replaced instead of failing one update
-    return create_async_engine(parsed, **{"pool_pre_ping": True, **kwargs})
+    return create_async_engine(parsed, **{"pool_pre_ping": True, "hide_parameters": True, **kwargs})
 
 
 class Database:
