@@ -43,9 +43,10 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import SecretStr
 
@@ -182,6 +183,7 @@ class Runtime:
     dispatcher: Dispatcher
     server: RunningServer
     emulator: TelegramEmulator | None = None
+    webhook: SimpleRequestHandler | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -203,14 +205,15 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         app = web.Application()
     app.router.add_get("/healthz", _healthz)
     bot = None if mode == "local" else bot_for(settings)
+    webhook: SimpleRequestHandler | None = None
     if mode == "webhook" and bot is not None:
         assert settings.WEBHOOK_URL is not None
         hook_secret = secret(settings.TELEGRAM_WEBHOOK_SECRET)
-        mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=hook_secret)
+        webhook = mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=hook_secret)
     server = await serve(app, settings.HTTP_HOST, settings.HTTP_PORT)
     if bot is None:  # local: the emulator is up now, at the real port (HTTP_PORT=0 picks a free one)
         bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
-    runtime = Runtime(settings, mode, database, bot, dp, server, emulator)
+    runtime = Runtime(settings, mode, database, bot, dp, server, emulator, webhook)
     try:
         await _start_bot(runtime)
     except BaseException:
@@ -252,16 +255,28 @@ async def stop_all(runtime: Runtime) -> None:
     if runtime.mode != "webhook":
         with contextlib.suppress(RuntimeError):  # polling had not started
             await runtime.dispatcher.stop_polling()
-    for task in runtime.tasks:
-        with contextlib.suppress(asyncio.CancelledError):
-            try:
-                await asyncio.wait_for(task, timeout=10)
-            except TimeoutError:
-                log.warning("a background task did not stop in time; cancelled")
+    # updates already taken are handled to the end (aiogram does not wait for them on stop)
+    in_flight = set(getattr(runtime.dispatcher, "_handle_update_tasks", set()))
+    if runtime.webhook is not None:
+        in_flight |= set(getattr(runtime.webhook, "_background_feed_update_tasks", set()))
+    await _finish(list(in_flight), "update")
+    await _finish(runtime.tasks, "background")
     await runtime.server.close()
     await runtime.bot.session.close()
     await runtime.database.dispose()
     log.info("asistent stopped")
+
+
+async def _finish(tasks: list[asyncio.Task[Any]], what: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Wait for ``tasks`` up to ``timeout`` seconds in all; cancel the rest."""
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=timeout)
+    for task in pending:
+        task.cancel()
+    if pending:
+        log.warning("%d %s tasks did not finish in %.0f s; cancelled", len(pending), what, timeout)
+        await asyncio.gather(*pending, return_exceptions=True)
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
