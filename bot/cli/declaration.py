@@ -4,11 +4,13 @@
                              [--place astana | --rate 3 | --place-income astana=8000000 ...] [--so-paid 25500]
                              [--employees N] [--reduction AMOUNT] [--prior-income AMOUNT] [--head-name "ФИО"]
                              [--tax-office 6205] [--submit-date YYYY-MM-DD] [--first] [--allow-test-iin]
-                             --out FILE.xml
+                             [--additional-to REG_NUMBER --original ORIGINAL.xml] --out FILE.xml
 
 Writes the unsigned XML (``--out -`` prints it) and one summary line. Amounts are integers of whole tenge. Bad input
 (invalid ИИН, negative income, unsupported year, unknown place…) exits 2 with one line on stderr.
 ``--allow-test-iin`` accepts the NCA test ИИН 123456789011 (for signing with the NCA test keys), nothing else.
+``--additional-to`` with ``--original`` makes an additional declaration (дополнительная): the figures given are the
+corrected half-year, the XML carries the differences against the original (its XML, signed or not) and its number.
 """
 
 from __future__ import annotations
@@ -22,7 +24,17 @@ from typing import Any
 
 from bot.cli.calc import PERCENT, _amount, _int, _place_income
 from bot.cli.common import UsageError, parse_date
-from core.filings import Declaration910, DeclarationKind, Taxpayer, build_910, check_910, prepare_910
+from core.calc import CalcResult, declaration_910
+from core.filings import (
+    Declaration910,
+    DeclarationKind,
+    Taxpayer,
+    additional_910,
+    build_910,
+    check_910,
+    declaration_from_result,
+    declaration_from_xml,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -48,34 +60,64 @@ def register(subparsers: Any) -> None:
     f910.add_argument("--submit-date", type=parse_date, help="date of submission YYYY-MM-DD (default today)")
     f910.add_argument("--first", action="store_true", help="первоначальная: the first declaration after registering")
     f910.add_argument("--allow-test-iin", action="store_true", help="accept the NCA test ИИН (test mode only)")
+    f910.add_argument("--additional-to", help="registration number of the submitted declaration being corrected")
+    f910.add_argument("--original", type=Path, help="the submitted declaration's XML (with --additional-to)")
     f910.add_argument("--out", required=True, help="where to write the XML ('-' for stdout)")
     f910.set_defaults(handler=run_910)
 
 
-def _declaration(args: argparse.Namespace) -> Declaration910:
+def _result(args: argparse.Namespace) -> CalcResult:
     places = dict(args.place_income)
     if len(places) != len(args.place_income):
         raise UsageError("--place-income: each place may be given once")
     if args.income is None and not places:
         raise UsageError("give --income or at least one --place-income")
+    return declaration_910(
+        args.year,
+        args.half,
+        income=args.income,
+        place=args.place,
+        rate=args.rate / PERCENT if args.rate is not None else None,
+        places=places or None,
+        so_paid=args.so_paid,
+        prior_income=args.prior_income,
+        employees=args.employees,
+        reduction=args.reduction,
+    )
+
+
+def _original(args: argparse.Namespace, taxpayer: Taxpayer) -> Declaration910:
+    try:
+        xml = args.original.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {str(args.original)!r}: {exc.strerror or exc}") from None
+    original = declaration_from_xml(xml, allow_test_iin=args.allow_test_iin)
+    if original.taxpayer.iin != taxpayer.iin:
+        raise UsageError(f"the original is for ИИН {original.taxpayer.iin}, not {taxpayer.iin}")
+    return original
+
+
+def _declaration(args: argparse.Namespace) -> Declaration910:
+    if (args.additional_to is None) != (args.original is None):
+        raise UsageError("--additional-to and --original go together")
     taxpayer = Taxpayer(
         iin=args.iin.strip(), name=" ".join(args.name.split()), head_name=args.head_name, tax_office=args.tax_office
     )
+    submit_date = args.submit_date or dt.date.today()
     try:
-        return prepare_910(
-            args.year,
-            args.half,
+        result = _result(args)
+        if args.additional_to is not None:
+            original = _original(args, taxpayer)
+            return additional_910(
+                original, args.additional_to, result, submit_date=submit_date, allow_test_iin=args.allow_test_iin
+            )
+        kind = DeclarationKind.MAIN if args.first else DeclarationKind.REGULAR
+        return declaration_from_result(
+            result,
             taxpayer,
-            submit_date=args.submit_date or dt.date.today(),
-            income=args.income,
-            place=args.place,
-            rate=args.rate / PERCENT if args.rate is not None else None,
-            places=places or None,
-            so_paid=args.so_paid,
-            prior_income=args.prior_income,
+            submit_date=submit_date,
             employees=args.employees,
-            reduction=args.reduction,
-            kind=DeclarationKind.MAIN if args.first else DeclarationKind.REGULAR,
+            kind=kind,
             allow_test_iin=args.allow_test_iin,
         )
     except ValueError as exc:  # CalcInputError, UnknownPlaceError, FilingInputError
@@ -85,7 +127,8 @@ def _declaration(args: argparse.Namespace) -> Declaration910:
 def run_910(args: argparse.Namespace) -> int:
     decl = _declaration(args)
     xml = build_910(decl)
-    issues = check_910(xml, allow_test_iin=args.allow_test_iin)
+    original = build_910(decl.original) if decl.original is not None else None
+    issues = check_910(xml, original=original, allow_test_iin=args.allow_test_iin)
     if issues:  # never write a form the sandbox would refuse
         raise UsageError(f"the form does not pass its checks: {issues[0]}")
     if args.out == "-":
@@ -100,6 +143,8 @@ def run_910(args: argparse.Namespace) -> int:
         f"910.00 {decl.period}: доход {lines['910.00.001']}, ИПН {lines['910.00.008']}, "
         f"соцналог {lines['910.00.009']} → {args.out}"
     )
+    if decl.kind is DeclarationKind.ADDITIONAL:
+        summary += f" (дополнительная к рег. № {decl.original_registration})"
     if decl.warnings:
         summary += f" (предупреждения: {', '.join(decl.warnings)})"
     print(summary, file=sys.stderr if args.out == "-" else sys.stdout)

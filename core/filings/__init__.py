@@ -18,6 +18,7 @@ from core.filings.check import Issue, Parsed910, apply_additional, check_910, pa
 from core.filings.f910 import build_910, declaration_from_result, prepare_910, split_name, submission_key
 from core.filings.mapping import Mapping910, mapping_910
 from core.filings.model import Declaration910, DeclarationKind, FilingInputError, PlaceLine, Taxpayer
+from core.filings.restore import declaration_from_xml
 from core.filings.template import FormTemplate, TemplateField, load_template
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "build_910",
     "check_910",
     "declaration_from_result",
+    "declaration_from_xml",
     "load_template",
     "mapping_910",
     "parse_910",

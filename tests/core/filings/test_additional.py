@@ -116,3 +116,46 @@ def test_missing_reference_and_no_change() -> None:
     )
     no_ref = build_910(fix).replace(b'original="R1"', b'original=""')
     assert [i.code for i in check_910(no_ref)] == ["original"]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"income": D(12_000_000), "place": "astana"},
+        {"places": {"astana": D(8_000_000), "karasai": D(4_000_000)}},
+        {"income": D(5_000_000), "rate": D("0.02")},
+    ],
+)
+def test_declaration_read_back_from_its_xml(kwargs: dict[str, object]) -> None:
+    from core.filings import declaration_from_xml
+
+    original = _original(**kwargs)
+    restored = declaration_from_xml(build_910(original))
+    assert restored.lines == original.lines
+    assert restored.places == original.places
+    assert (restored.taxpayer, restored.submit_date, restored.so_paid) == (
+        original.taxpayer,
+        original.submit_date,
+        original.so_paid,
+    )
+    fix = additional_910(
+        restored, "R1", declaration_910(2026, 1, income=D(13_000_000), place="astana"), submit_date=dt.date(2026, 9, 1)
+    )
+    assert check_910(build_910(fix), original=build_910(original)) == []
+
+
+def test_read_back_refuses_broken_and_additional() -> None:
+    from core.filings import declaration_from_xml
+
+    original = _original(2025, income=D(10_000_000), so_paid=D(25_500))
+    assert declaration_from_xml(build_910(original)).so_paid == D(25_500)
+    with pytest.raises(FilingInputError, match="checks"):
+        declaration_from_xml(build_910(original).replace(b">150000<", b">1<"))
+    fix = additional_910(
+        original,
+        "R1",
+        declaration_910(2025, 1, income=D(9_000_000), so_paid=D(25_500)),
+        submit_date=dt.date(2025, 9, 1),
+    )
+    with pytest.raises(FilingInputError, match="regular"):
+        declaration_from_xml(build_910(fix))

@@ -87,3 +87,44 @@ def test_test_iin_only_with_the_flag(tmp_path: Path) -> None:
 def test_unwritable_out(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main([*BASE, "--income", "1", "--out", str(tmp_path / "no" / "such" / "f.xml")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_additional_declaration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, original = _run(tmp_path, "--income", "12000000", "--place", "astana", "--submit-date", "2026-08-01")
+    assert code == 0
+    out = tmp_path / "additional.xml"
+    extra = ["--income", "13000000", "--place", "astana", "--additional-to", "SB1", "--original", str(original)]
+    assert main([*BASE, *extra, "--out", str(out)]) == 0
+    assert "дополнительная к рег. № SB1" in capsys.readouterr().out
+    xml = out.read_bytes()
+    parsed, _ = parse_910(xml)
+    assert parsed is not None
+    assert parsed.kind() == "additional"
+    assert parsed.original == "SB1"
+    assert parsed.amount("field_910_00_008") == 30_000
+    assert check_910(xml, original=original.read_bytes()) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--additional-to", "SB1"], "go together"),
+        (["--additional-to", "SB1", "--original", "/nonexistent.xml"], "cannot read"),
+        (["--additional-to", "SB1", "--original", "{same}"], "nothing changed"),
+        (["--additional-to", "SB1", "--original", "{other}"], "the original is for ИИН 123456789011"),
+    ],
+)
+def test_additional_bad_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
+    code, original = _run(tmp_path, "--income", "1000")
+    assert code == 0
+    other = tmp_path / "other.xml"
+    args = ["declaration", "910", "--year", "2026", "--half", "1", "--iin", "123456789011", "--allow-test-iin"]
+    assert main([*args, "--name", "Т", "--income", "1000", "--out", str(other)]) == 0
+    capsys.readouterr()
+    extra = [e.replace("{same}", str(original)).replace("{other}", str(other)) for e in extra]
+    assert main([*BASE, "--income", "1000", "--allow-test-iin", *extra, "--out", str(tmp_path / "a.xml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert message in err
