@@ -1,0 +1,82 @@
+"""Payment orders (платёжные поручения) of an ИП: built from the tax engine's lines, validated, and written as a PDF
+for the user, MT102 for social payments and a 1CClientBankExchange export. See ``docs/payments.md``.
+
+    from core.payments import Payer, monthly_orders, validate, order_pdf, mt102_file, onec_bytes
+    payer = Payer(iin, "Иванов Иван", iban, bic)
+    orders = monthly_orders(payer, "2026-10", own=self_payments("2026-10", income), on=today)
+    problems = [e for o in orders for e in validate(o)]      # OrderError(code, field, text_ru, text_kk)
+"""
+
+from __future__ import annotations
+
+from core.payments.build import (
+    CardAccount,
+    Employee,
+    Payer,
+    ipn_withheld_order,
+    monthly_orders,
+    own_transfer_order,
+    platform_fee_order,
+    social_orders,
+    tax_910_orders,
+    total,
+)
+from core.payments.codes import (
+    PlatformSettings,
+    TaxOffice,
+    UnknownTaxOfficeError,
+    known_tax_offices,
+    platform_settings,
+    tax_office,
+)
+from core.payments.model import Party, PaymentKind, PaymentOrder, Person
+from core.payments.mt102 import Mt102Error, mt102, mt102_file
+from core.payments.onec import onec_bytes, onec_text
+from core.payments.pdf import order_pdf
+from core.payments.texts import amount_in_words
+from core.payments.validate import (
+    InvalidOrderError,
+    OrderError,
+    check_requisites,
+    ensure_valid,
+    is_valid_bic,
+    is_valid_kz_iban,
+    validate,
+)
+
+__all__ = [
+    "CardAccount",
+    "Employee",
+    "InvalidOrderError",
+    "Mt102Error",
+    "OrderError",
+    "Party",
+    "Payer",
+    "PaymentKind",
+    "PaymentOrder",
+    "Person",
+    "PlatformSettings",
+    "TaxOffice",
+    "UnknownTaxOfficeError",
+    "amount_in_words",
+    "check_requisites",
+    "ensure_valid",
+    "ipn_withheld_order",
+    "is_valid_bic",
+    "is_valid_kz_iban",
+    "known_tax_offices",
+    "monthly_orders",
+    "mt102",
+    "mt102_file",
+    "onec_bytes",
+    "onec_text",
+    "order_pdf",
+    "own_transfer_order",
+    "platform_fee_order",
+    "platform_settings",
+    "social_orders",
+    "tax_910_orders",
+    "tax_office",
+    "total",
+    "validate",
+]

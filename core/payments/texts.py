@@ -1,0 +1,81 @@
+"""Purpose texts of orders (назначение платежа) in Russian and Kazakh, and amounts in words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from num2words import num2words
+
+from core.payments.model import PaymentKind
+
+MONTHS_RU = (
+    "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+)  # fmt: skip
+MONTHS_KK = (
+    "қаңтар", "ақпан", "наурыз", "сәуір", "мамыр", "маусым",
+    "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан",
+)  # fmt: skip
+
+# kind → (ru, kk) name as written in a purpose
+NAMES: dict[PaymentKind, tuple[str, str]] = {
+    PaymentKind.IPN_910: (
+        "ИПН с доходов, не облагаемых у источника выплаты (упрощённая декларация 910.00)",
+        "Төлем көзінен салық салынбайтын кірістерден ЖТС (910.00 оңайлатылған декларация)",
+    ),
+    PaymentKind.SOCIAL_TAX_910: (
+        "Социальный налог (упрощённая декларация 910.00)",
+        "Әлеуметтік салық (910.00 оңайлатылған декларация)",
+    ),
+    PaymentKind.IPN_WITHHELD: ("ИПН, удержанный у источника выплаты", "Төлем көзінен ұсталған ЖТС"),
+    PaymentKind.OPV: ("Обязательные пенсионные взносы (ОПВ)", "Міндетті зейнетақы жарналары (МЗЖ)"),
+    PaymentKind.OPVR: (
+        "Обязательные пенсионные взносы работодателя (ОПВР)",
+        "Жұмыс берушінің міндетті зейнетақы жарналары (ЖМЗЖ)",
+    ),
+    PaymentKind.SO: ("Социальные отчисления (СО)", "Әлеуметтік аударымдар (ӘА)"),
+    PaymentKind.VOSMS: (
+        "Взносы на обязательное социальное медицинское страхование (ВОСМС)",
+        "Міндетті әлеуметтік медициналық сақтандыруға жарналар (МӘМС)",
+    ),
+    PaymentKind.OOSMS: (
+        "Отчисления на обязательное социальное медицинское страхование (ООСМС)",
+        "Міндетті әлеуметтік медициналық сақтандыруға аударымдар (МӘМСА)",
+    ),
+    PaymentKind.PLATFORM_FEE: ("Абонентская плата за сервис asistent", "asistent сервисі үшін абоненттік төлем"),
+    PaymentKind.OWN_TRANSFER: (
+        "Перевод собственных средств на личный счёт",
+        "Өз қаражатын жеке шотқа аудару",
+    ),
+}
+
+
+def period_words(period: str) -> tuple[str, str]:
+    """``"2026-10"`` → ("октябрь 2026 г.", "2026 ж. қазан"); ``"2026-H1"`` → first half-year."""
+    year, _, rest = period.partition("-")
+    if rest.startswith("H"):
+        half = rest[1:]
+        return f"{half}-е полугодие {year} г.", f"{year} ж. {half}-жартыжылдық"
+    month = int(rest)
+    return f"{MONTHS_RU[month - 1]} {year} г.", f"{year} ж. {MONTHS_KK[month - 1]}"
+
+
+def purpose(kind: PaymentKind, period: str, *, persons: int = 0) -> tuple[str, str]:
+    """The purpose text (ru, kk): what, for which period, and how many persons for a social payment."""
+    name_ru, name_kk = NAMES[kind]
+    when_ru, when_kk = period_words(period)
+    ru, kk = f"{name_ru} за {when_ru}", f"{when_kk} үшін {name_kk[:1].lower()}{name_kk[1:]}"
+    if persons > 1:
+        ru, kk = f"{ru}, {persons} чел.", f"{kk}, {persons} адам"
+    return ru, kk
+
+
+def amount_in_words(amount: Decimal, lang: str = "ru") -> str:
+    """``Decimal("61450")`` → "Шестьдесят одна тысяча четыреста пятьдесят тенге 00 тиын" (or Kazakh)."""
+    whole = int(amount)
+    tiyn = int((amount - whole) * 100)
+    if lang == "kk":
+        text = f"{num2words(whole, lang='kz')} теңге {tiyn:02d} тиын"
+    else:
+        text = f"{num2words(whole, lang='ru')} тенге {tiyn:02d} тиын"
+    return text[:1].upper() + text[1:]

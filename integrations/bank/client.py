@@ -1,0 +1,117 @@
+"""``HttpBank``: the ``Bank`` protocol over HTTP against the sandbox server (``server.py``), and ``LocalBank``, the
+same protocol straight on a ``SandboxBank`` in the process (chat tests, local mode without a port).
+
+A send is retried with the same idempotency key when the connection fails or the server answers 5xx, so a lost
+response never makes a second payment: the retry returns the same bank order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+
+from core.payments import PaymentOrder
+from integrations.bank.base import (
+    BadRequestError,
+    BankError,
+    BankOrder,
+    IdempotencyConflictError,
+    Statement,
+    UnknownOrderError,
+)
+from integrations.bank.sandbox import SandboxBank
+
+
+class HttpBank:
+    """Client of the sandbox bank; pass a ``session`` to share one, else one is made and closed by ``close``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        attempts: int = 3,
+        backoff: float = 0.5,
+        timeout: float = 30.0,
+    ) -> None:
+        self._base = base_url.rstrip("/")
+        self._session = session
+        self._own = session is None
+        self._attempts = max(1, attempts)
+        self._backoff = backoff
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def __aenter__(self) -> HttpBank:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        if self._own and self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        if self._session is None:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        return self._session
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            async with self._http().request(method, self._base + path, **kwargs) as response:
+                payload: Any = await response.json(content_type=None)
+                status = response.status
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            raise BankError("transport", f"{type(exc).__name__}: {exc}") from None
+        if status == 200 and isinstance(payload, dict):
+            return payload
+        code = str(payload.get("error", status)) if isinstance(payload, dict) else str(status)
+        message = str(payload.get("message", "")) if isinstance(payload, dict) else ""
+        if status == 404:
+            raise UnknownOrderError(code, message)
+        if status == 409:
+            raise IdempotencyConflictError(code, message)
+        if status == 400:
+            raise BadRequestError(code, message)
+        raise BankError("server" if status >= 500 else code, message or f"HTTP {status}")
+
+    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankOrder:
+        headers = {"Idempotency-Key": idempotency_key}
+        body = order.to_json()
+        for attempt in range(1, self._attempts + 1):
+            try:
+                return BankOrder.from_json(await self._call("POST", "/v1/orders", json=body, headers=headers))
+            except BankError as exc:
+                if exc.code not in ("transport", "server") or attempt == self._attempts:
+                    raise
+                await asyncio.sleep(self._backoff * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def status(self, order_id: str) -> BankOrder:
+        return BankOrder.from_json(await self._call("GET", f"/v1/orders/{quote(order_id, safe='')}"))
+
+    async def statement(self, account: str, start: dt.date, end: dt.date) -> Statement:
+        params = {"from": start.isoformat(), "to": end.isoformat()}
+        raw = await self._call("GET", f"/v1/accounts/{quote(account, safe='')}/statement", params=params)
+        return Statement.from_json(raw)
+
+
+class LocalBank:
+    """The ``Bank`` protocol on an in-process ``SandboxBank`` (the order still goes through its JSON form)."""
+
+    def __init__(self, sandbox: SandboxBank) -> None:
+        self.sandbox = sandbox
+
+    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankOrder:
+        return self.sandbox.send(order.to_json(), idempotency_key)
+
+    async def status(self, order_id: str) -> BankOrder:
+        return self.sandbox.status(order_id)
+
+    async def statement(self, account: str, start: dt.date, end: dt.date) -> Statement:
+        return self.sandbox.statement(account, start, end)
