@@ -160,6 +160,9 @@ def _read_form(form: etree._Element, m: Mapping910, out: Parsed910, issues: list
             issues.append(Issue("duplicate_sheet", "лист повторяется", page))
             continue
         out.sheets.append(page)
+        for other in sheet:
+            if isinstance(other.tag, str) and other.tag != "field":
+                issues.append(Issue("format", f"лишний элемент <{other.tag}> в листе", page))
         for el in sheet.iterfind("field"):
             fname = el.get("name") or ""
             if m.template.field(page, fname) is None:

@@ -217,14 +217,17 @@ def build_910(decl: Declaration910) -> bytes:
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
 
 
-def submission_key(user_id: str, decl: Declaration910) -> str:
-    """A stable idempotency key for submitting ``decl``: the same user, period, kind and figures give the same key
-    whatever the day it is rebuilt (the submission date is left out), so a retry never files twice."""
+def submission_key(user_id: str, decl: Declaration910, attempt: int = 1) -> str:
+    """A stable idempotency key for submitting ``decl``: the same user, period, kind, figures and ``attempt`` give the
+    same key whatever the day it is rebuilt (the submission date is left out), so a retry never files twice. After a
+    rejection (a wrong key, say) the flow counts ``attempt`` up: a reused key gets the old answer."""
+    if attempt < 1:
+        raise FilingInputError("attempt counts from 1")
     figures = sorted((k, str(v)) for k, v in decl.lines.items())
     places = [(p.place, str(p.income), str(p.reduction), str(p.rate)) for p in decl.places]
     content = repr((decl.taxpayer.iin, figures, str(decl.so_paid), places, decl.original_registration))
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:24]
-    return f"910:{user_id}:{decl.period}:{decl.kind.value}:{digest}"
+    return f"910:{user_id}:{decl.period}:{decl.kind.value}:{digest}:{attempt}"
 
 
 __all__ = [

@@ -104,3 +104,8 @@ def test_any_engine_result_passes_its_own_check(income: int, so: int, year: int)
 @pytest.mark.parametrize("place", ["astana", "almaty", "shymkent", "karasai"])
 def test_2026_places_pass(place: str) -> None:
     assert check_910(_xml(income=D(7_654_321), place=place)) == []
+
+
+def test_stray_element_in_a_sheet() -> None:
+    xml = _xml().replace(_field("currency_code", "KZT"), _field("currency_code", "KZT") + b"<note>x</note>")
+    assert _codes(xml) == ["format"]

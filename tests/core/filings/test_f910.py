@@ -179,3 +179,6 @@ def test_submission_key_is_stable_and_follows_the_figures() -> None:
     assert submission_key("u1", one).startswith("910:u1:2026-H1:regular:")
     assert submission_key("u1", one) != submission_key("u1", changed)
     assert submission_key("u1", one) != submission_key("u2", one)
+    assert submission_key("u1", one, attempt=2) != submission_key("u1", one)
+    with pytest.raises(FilingInputError):
+        submission_key("u1", one, attempt=0)
