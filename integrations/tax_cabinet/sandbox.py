@@ -5,7 +5,8 @@ mode), checks the form (``core.filings.check_910``: format, template fields, man
 that the signer is the taxpayer, and that the period was not filed yet unless the form is an additional declaration
 referring to a submission of that period. Every submission gets a registration number; a failed one is rejected with
 reasons at once, a passing one is accepted and becomes processed ``processing_delay`` later on the injected clock.
-The same idempotency key returns the same submission; reused with another document it is a conflict.
+The same idempotency key returns the same submission (also for the same form signed again); reused with another
+document it is a conflict.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 from dataclasses import dataclass, field
 
 from core.filings import Parsed910, apply_additional, check_910, mapping_910, parse_910
-from integrations.signing import CertificatePolicy, verify_xml
+from integrations.signing import CertificatePolicy, unsigned_content, verify_xml
 from integrations.tax_cabinet.base import (
     IdempotencyConflictError,
     Notice,
@@ -30,6 +31,15 @@ from integrations.tax_cabinet.clock import Clock, SystemClock
 MAX_KEY = 200
 ASTANA = dt.timezone(dt.timedelta(hours=5))  # Kazakhstan is on UTC+5 since 2024-03-01
 MAX_DOCUMENT = 2 * 1024 * 1024
+
+
+def _content_digest(xml: bytes) -> str:
+    """The document's digest without its signature: the same form signed again is the same document."""
+    try:
+        content = unsigned_content(xml)
+    except ValueError:
+        content = xml
+    return hashlib.sha256(content).hexdigest()
 
 
 @dataclass
@@ -89,7 +99,7 @@ class SandboxCabinet:
         key = idempotency_key.strip()
         if not key or len(key) > MAX_KEY or not key.isprintable():
             raise ValueError(f"idempotency key must be 1–{MAX_KEY} printable characters")
-        digest = hashlib.sha256(signed_xml).hexdigest()
+        digest = _content_digest(signed_xml)
         with self._lock:
             known = self._by_key.get(key)
             if known is not None:

@@ -199,3 +199,12 @@ async def test_submit_date_in_the_future_is_rejected(cabinet: HttpTaxCabinet, si
     xml = build_910(declaration()).replace(b">03.08.2026<", b">04.08.2026<")
     submission = await cabinet.submit(signer.sign(xml), "k-future")
     assert [r for r in submission.reasons if r.startswith("submit_date")]
+
+
+async def test_same_form_signed_again_is_one_submission(cabinet: HttpTaxCabinet, signer: Pkcs12Signer) -> None:
+    from core.filings import build_910
+
+    xml = build_910(declaration())
+    first = await cabinet.submit(signer.sign(xml), "k-resign")
+    resigned = signer.sign(xml).replace(b"<ds:SignatureValue>", b"<ds:SignatureValue>\n")
+    assert await cabinet.submit(resigned, "k-resign") == first
