@@ -84,7 +84,7 @@ class Parsed910:
     def kind(self) -> str | None:
         """The declaration kind key of the mapping (``regular``, ``additional``…) whose radio is set."""
         m = mapping_910()
-        chosen = [k for k, f in m.kinds.items() if self.text(f) == m.checkbox_true]
+        chosen = [k for k, f in m.kinds.items() if k != "final" and self.text(f) == m.checkbox_true]
         return chosen[0] if len(chosen) == 1 else None
 
 
@@ -280,7 +280,8 @@ def recompute(parsed: Parsed910, m: Mapping910, base: Parsed910 | None = None) -
         return [Issue("period", f"шаблон {m.template.code} v{m.template.version} не действует для {year}/{half}")]
     full = {key: _full(parsed, base, m, f) for key, f in m.lines.items()}
     so = m.inputs["so_paid"]
-    so_paid = _full(parsed, base, m, so.field, so.sheet) + _full(parsed, base, m, "field_910_00_021", "page_910_00_03")
+    staff = m.inputs["so_paid_employees"]
+    so_paid = _full(parsed, base, m, so.field, so.sheet) + _full(parsed, base, m, staff.field, staff.sheet)
     employees = int(parsed.amount(m.inputs["employees"].field) or 0)
     try:
         if uses_place_breakdown(year, half):
@@ -335,7 +336,7 @@ def apply_additional(base: Parsed910, additional: Parsed910) -> Parsed910:
     differences, everything else (header, kind aside) and the place breakdown taken from the additional one."""
     m = mapping_910()
     values = dict(base.values)
-    summed = {f for f in m.lines.values()} | {m.inputs["so_paid"].field, "field_910_00_021"}
+    summed = set(m.lines.values()) | {m.inputs["so_paid"].field, m.inputs["so_paid_employees"].field}
     for key, text in additional.values.items():
         sheet, name = key
         if name in summed and m.additional_values == "difference":

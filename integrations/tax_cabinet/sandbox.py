@@ -149,7 +149,7 @@ class SandboxCabinet:
         m = mapping_910()
         today = self.clock.now().astimezone(ASTANA).date()
         found: list[str] = []
-        if parsed.year is not None and parsed.half in (1, 2) and parsed.text("dt_final") != m.checkbox_true:
+        if parsed.year is not None and parsed.half in (1, 2) and parsed.text(m.kinds["final"]) != m.checkbox_true:
             ends = dt.date(parsed.year, 6, 30) if parsed.half == 1 else dt.date(parsed.year, 12, 31)
             if today <= ends:
                 found.append(f"period_not_ended: полугодие {parsed.year}-H{parsed.half} ещё не закончилось")

@@ -208,3 +208,12 @@ async def test_same_form_signed_again_is_one_submission(cabinet: HttpTaxCabinet,
     first = await cabinet.submit(signer.sign(xml), "k-resign")
     resigned = signer.sign(xml).replace(b"<ds:SignatureValue>", b"<ds:SignatureValue>\n")
     assert await cabinet.submit(resigned, "k-resign") == first
+
+
+async def test_liquidation_may_come_before_the_half_year_ends(cabinet: HttpTaxCabinet, signer: Pkcs12Signer) -> None:
+    from core.filings import build_910
+
+    xml = build_910(declaration(half=2))
+    final = xml.replace(b'<field name="dt_regular">', b'<field name="dt_final">true</field><field name="dt_regular">')
+    submission = await cabinet.submit(signer.sign(final), "k-final")
+    assert submission.status is SubmissionState.ACCEPTED, submission.reasons
