@@ -20,7 +20,13 @@ from typing import Literal
 from cryptography import x509
 from lxml import etree
 
-from integrations.esf.errors import EsfAccessDeniedError, EsfApiError, EsfSecurityError, EsfSessionClosedError
+from integrations.esf.errors import (
+    EsfAccessDeniedError,
+    EsfApiError,
+    EsfBusinessError,
+    EsfSecurityError,
+    EsfSessionClosedError,
+)
 from integrations.esf.invoice import VERSION
 from integrations.esf.signature import rebuild_signed_payload
 from integrations.esf.validator import CheckContext, EsfError, check_element, parse_invoice_xml
@@ -33,6 +39,7 @@ from integrations.signing.xmldsig import verify_xml
 KZ_TIME = dt.timezone(dt.timedelta(hours=5), "Asia/Almaty")  # UTC+05:00 since 2024-03-01 (§1.1)
 SessionStatus = Literal["OK", "CLOSED", "NOT_FOUND"]
 TEST_TINS = frozenset({*trust().test_iins, "123456789021"})  # NCA/ESF test ИИН and БИН (integrations.md §6.1)
+GOST_2015_KEY_OID = "1.2.398.3.10.1.1.2."  # НУЦ РК GOST 34.10-2015 key algorithms (integrations.md §3.2)
 _POLICY_CODES = {
     "expired": "CERTIFICATE_EXPIRED",
     "not_yet_valid": "CERTIFICATE_NOT_YET_VALID",
@@ -202,6 +209,11 @@ class EsfSandbox:
         """``createSession``: the certificate must be valid and the user's own, the ТИН one the user acts for."""
         self.calls += 1
         cert = _certificate(x509_certificate)
+        if cert.public_key_algorithm_oid.dotted_string.startswith(GOST_2015_KEY_OID):
+            # since 1 Aug 2023 the legacy createSession refuses GOST-2015 keys (§1.3): they need the ticket flow
+            raise EsfBusinessError(
+                "METHOD_NOT_SUPPORT_GOST_2015", "Ключ ГОСТ 2015: вход только через подписанный тикет"
+            )
         self._check_certificate(cert, for_auth=True)
         if subject_iin(cert) != user.login:
             raise EsfAccessDeniedError("IIN_NOT_VALID", "ИИН сертификата не совпадает с логином пользователя")

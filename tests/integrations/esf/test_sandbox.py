@@ -6,6 +6,7 @@ import asyncio
 import base64
 import datetime as dt
 import logging
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -16,6 +17,7 @@ from zeep.wsse.username import UsernameToken
 from integrations.esf import (
     AsyncEsfClient,
     EsfAccessDeniedError,
+    EsfBusinessError,
     EsfClient,
     EsfCredentials,
     EsfSecurityError,
@@ -315,3 +317,11 @@ async def test_password_never_logged(stand: Stand, signer: Pkcs12Signer, caplog:
         await client.sync_invoices([await _signed(xml_of(NON_VAT), signer)])
     assert PASSWORD not in caplog.text
     assert PASSWORD not in repr(client.sync._credentials)
+
+
+async def test_gost_2015_key_refused_by_create_session(stand: Stand) -> None:
+    # the public certificate of shared/reference/nca-test-keys/individual_valid_2015.p12 (see data/README.md)
+    der = (Path(__file__).parent / "data" / "individual_valid_2015.cer.der").read_bytes()
+    with pytest.raises(EsfBusinessError) as caught:
+        await stand.aclient(cert=base64.b64encode(der).decode()).open_session()
+    assert caught.value.code == "METHOD_NOT_SUPPORT_GOST_2015"
