@@ -96,9 +96,6 @@ def _payer(args: argparse.Namespace) -> Payer:
     if (args.iban is None) != (args.bic is None):
         raise UsageError("give --iban and --bic together")
     cfg = platform_settings()
-    writes = args.mt102 or args.onec or args.pdf
-    if args.iban is None and writes:
-        print("asistent: note: no --iban/--bic, the files carry a placeholder payer account", file=sys.stderr)
     iban = (args.iban or cfg.PAYER_PLACEHOLDER_IBAN).replace(" ", "").upper()
     bic = (args.bic or cfg.PAYER_PLACEHOLDER_BIC).strip().upper()
     return Payer(args.iin, args.name or f"ИИН {args.iin}", iban, bic, birth_date=args.born)
@@ -172,6 +169,8 @@ def run_payments(args: argparse.Namespace) -> int:
     on = args.date or dt.date.today()
     orders = _orders(args, _payer(args), on)
     _write(args, orders, on)
+    if args.iban is None and (args.mt102 or args.onec or args.pdf):
+        print("asistent: note: no --iban/--bic, the files carry a placeholder payer account", file=sys.stderr)
     if args.json:
         print_json(_json(orders, args.lang))
         return 0

@@ -16,9 +16,11 @@ from core.payments import (
     ensure_valid,
     is_valid_bic,
     is_valid_kz_iban,
+    platform_fee_order,
     validate,
 )
 from core.payments.validate import check_requisites
+from tests.core.payments.conftest import ON, PAYER
 
 TREASURY_IIK = "KZ24070105KSN0000000"
 PENSION_IIK = "KZ12009NPS0413609816"
@@ -123,9 +125,6 @@ def test_tax_knp_on_a_social_order_needs_kbk_and_treasury(own_orders: list[Payme
 
 
 def test_kbk_on_a_commercial_order(own_orders: list[PaymentOrder]) -> None:
-    from core.payments import platform_fee_order
-    from tests.core.payments.conftest import ON, PAYER
-
     fee = platform_fee_order(PAYER, "2026-10", on=ON, number=1, fee=2000)
     assert _codes(replace(fee, kbk="101202")) == {"kbk_unexpected"}
 
