@@ -20,6 +20,7 @@ from core.filings.mapping import Mapping910, mapping_910
 from core.filings.model import Declaration910, DeclarationKind, FilingInputError, PlaceLine, Taxpayer
 from core.filings.restore import declaration_from_xml
 from core.filings.template import FormTemplate, TemplateField, load_template
+from core.filings.texts import issue_text, reason_code
 
 __all__ = [
     "Declaration910",
@@ -38,10 +39,12 @@ __all__ = [
     "check_910",
     "declaration_from_result",
     "declaration_from_xml",
+    "issue_text",
     "load_template",
     "mapping_910",
     "parse_910",
     "prepare_910",
+    "reason_code",
     "split_name",
     "submission_key",
 ]
