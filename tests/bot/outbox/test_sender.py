@@ -245,3 +245,21 @@ async def test_two_workers_on_postgres_never_send_a_row_twice(postgres_url: str)
     finally:
         for db in databases:
             await db.dispose()
+
+
+async def test_sql_lease_expiry_resends_a_crashed_workers_row_once(database: Database) -> None:
+    clock, channel = FakeTime(), FakeChannel()
+    store = SqlOutbox(database)
+    await fill(store, 1)
+    crashed = await store.claim(
+        worker_id="dead", channel="telegram", limit=5, now=clock.now(), lease=dt.timedelta(seconds=60)
+    )
+    assert len(crashed) == 1
+    s = sender(store, channel, clock)
+    assert await s.drain_once() == 0  # the lease still holds
+    clock.advance(61)
+    assert await s.drain_once() == 1
+    assert channel.sent == [("100", "напоминание 0")]
+    assert not await store.mark_sent(crashed[0], provider_message_id="late", now=clock.now())
+    async with database.session() as session:
+        assert await outbox_counts(session) == {"sent": 1}
