@@ -29,6 +29,7 @@ from core.payments.codes import (
     platform_settings,
     tax_office,
 )
+from core.payments.fee import FeeInvoice, fee_invoice, invoice_number
 from core.payments.model import Party, PaymentKind, PaymentOrder, Person
 from core.payments.mt102 import Mt102Error, mt102, mt102_file
 from core.payments.onec import onec_bytes, onec_text
@@ -47,6 +48,7 @@ from core.payments.validate import (
 __all__ = [
     "CardAccount",
     "Employee",
+    "FeeInvoice",
     "InvalidOrderError",
     "Mt102Error",
     "OrderError",
@@ -61,6 +63,8 @@ __all__ = [
     "amount_in_words",
     "check_requisites",
     "ensure_valid",
+    "fee_invoice",
+    "invoice_number",
     "ipn_withheld_order",
     "is_valid_bic",
     "is_valid_kz_iban",

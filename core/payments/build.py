@@ -280,18 +280,19 @@ def platform_fee_order(
     fee: int,
     platform: PlatformSettings | None = None,
     value_date: dt.date | None = None,
+    invoice: str | None = None,
 ) -> PaymentOrder:
-    """The platform's monthly fee (``fee`` = the tariff setting ``PLATFORM_FEE_TENGE``) to the platform's account."""
+    """The platform's monthly fee (``fee`` = the tariff setting ``PLATFORM_FEE_TENGE``) to the platform's account;
+    ``invoice`` (the fee invoice number) goes into the purpose so the payment can be matched to it."""
     cfg = platform or platform_settings()
     value_date = value_date or on
     knp, knp_verify = code("knp.platform_fee", value_date)
     flags = (("payment_codes.knp.platform_fee", knp_verify), ("platform.placeholder", cfg.placeholder))
     verify = tuple(path for path, flag in flags if flag)
-    beneficiary = Party(
-        cfg.PLATFORM_NAME, cfg.PLATFORM_BIN, cfg.PLATFORM_IBAN, cfg.PLATFORM_BIC, cfg.PLATFORM_KBE, cfg.PLATFORM_BANK
-    )
     amount = Decimal(fee)
     ru, kk = purpose(PaymentKind.PLATFORM_FEE, period)
+    if invoice:
+        ru, kk = f"{ru}, счёт № {invoice}", f"{kk}, шот № {invoice}"
     return PaymentOrder(
         kind=PaymentKind.PLATFORM_FEE,
         number=str(number),
@@ -299,7 +300,7 @@ def platform_fee_order(
         value_date=value_date,
         period=period,
         payer=payer.party(value_date),
-        beneficiary=beneficiary,
+        beneficiary=platform_party(cfg),
         knp=knp,
         kbk=None,
         amount=amount,
@@ -307,6 +308,13 @@ def platform_fee_order(
         purpose_kk=kk,
         calculated=amount,
         verify=verify,
+    )
+
+
+def platform_party(cfg: PlatformSettings) -> Party:
+    """The platform as beneficiary (from the settings)."""
+    return Party(
+        cfg.PLATFORM_NAME, cfg.PLATFORM_BIN, cfg.PLATFORM_IBAN, cfg.PLATFORM_BIC, cfg.PLATFORM_KBE, cfg.PLATFORM_BANK
     )
 
 

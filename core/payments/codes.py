@@ -73,6 +73,8 @@ class PlatformSettings(BaseSettings):
     PLATFORM_BIC: str = "CASPKZKA"
     PLATFORM_KBE: str = "17"
     PLATFORM_BANK: str = "АО «Kaspi Bank»"
+    #: days from a fee invoice's issue to its due date
+    PLATFORM_FEE_DUE_DAYS: int = 10
     #: the payer account written into files when the user gave none (CLI without --iban): synthetic, nobody's
     PAYER_PLACEHOLDER_IBAN: str = "KZ41722C000000000001"
     PAYER_PLACEHOLDER_BIC: str = "CASPKZKA"

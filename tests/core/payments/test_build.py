@@ -166,3 +166,28 @@ def test_requisites_from_parameters_not_literals(payment: str) -> None:
     tree = parameters()
     assert order.beneficiary.bic == tree.value("requisites.gov_corp.bic", ON)
     assert order.knp == tree.value(f"requisites.knp.{payment}", ON)
+
+
+def test_fee_invoice_and_its_payment() -> None:
+    from core.payments import fee_invoice
+
+    fee = get_settings().PLATFORM_FEE_TENGE
+    invoice = fee_invoice(PAYER, "2026-10", issued=ON, fee=fee)
+    assert invoice == fee_invoice(PAYER, "2026-10", issued=ON, fee=fee)  # issuing twice: the same invoice
+    assert invoice.number == f"AS-202610-{PAYER.iin}"
+    assert invoice.amount == Decimal(2000)
+    assert invoice.due == ON + dt.timedelta(days=10)
+    assert invoice.placeholder
+    assert invoice.to_json()["amount"] == 2000
+    assert "2 000 ₸" in invoice.text("ru")
+    assert "қазан" in invoice.text("kk")
+    order = invoice.order(PAYER, on=ON, number=4)
+    assert invoice.number in order.purpose_ru
+    assert order.amount == invoice.amount
+    assert validate(order) == []
+    ben = order.beneficiary.iban
+    assert invoice.settles(counterparty_iban=ben, amount=Decimal(2000), purpose=order.purpose_ru)
+    assert not invoice.settles(counterparty_iban=ben, amount=Decimal(1999), purpose=order.purpose_ru)
+    assert not invoice.settles(counterparty_iban=ben, amount=Decimal(2000), purpose="другой платёж")
+    with pytest.raises(ValueError, match="positive"):
+        fee_invoice(PAYER, "2026-10", issued=ON, fee=0)
