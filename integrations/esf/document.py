@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -83,7 +83,6 @@ class EsfDocument:
     delivery_doc_num: str | None = None
     delivery_doc_date: dt.date | None = None
     add_inf: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, text: str | bytes) -> EsfDocument:

@@ -69,3 +69,13 @@ def test_bad_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.CaptureF
     _fails_with_one_line(["esf", "check", str(tmp_path / "none.xml")], capsys, "cannot read")
     _fails_with_one_line(["esf", "check", str(notxml), "--today", "soon"], capsys, "not a date")
     _fails_with_one_line(["esf"], capsys, "")
+
+
+def test_the_documented_example_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "esf.md"
+    example = docs.read_text(encoding="utf-8").split("```json\n", 1)[1].split("```", 1)[0]
+    source = tmp_path / "example.json"
+    source.write_text(example, encoding="utf-8")
+    out = tmp_path / "example.xml"
+    assert main(["esf", "build", "--input", str(source), "--out", str(out)]) == 0
+    assert "ESF № 1 от 20.11.2026" in capsys.readouterr().out

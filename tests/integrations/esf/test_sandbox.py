@@ -235,6 +235,11 @@ async def test_session_is_reused_and_closed(stand: Stand, signer: Pkcs12Signer) 
     await client.close_session()
     assert stand.sandbox.session_status(first) == "CLOSED"
     assert await client.session_status() == "NOT_FOUND"
+    with pytest.raises(EsfSessionClosedError) as caught:
+        await asyncio.to_thread(
+            lambda: client.sync._call("InvoiceService", "queryInvoiceById", sessionId=first, idList={"id": [1]})
+        )
+    assert caught.value.code == "SESSION_CLOSED"
 
 
 async def test_wrong_password_is_a_security_fault(stand: Stand) -> None:
