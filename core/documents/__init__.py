@@ -17,21 +17,43 @@ from core.documents.model import (
     party_from_mapping,
 )
 from core.documents.pdf import qr_payload, render_pdf, title_of
+from core.documents.store import (
+    DocumentConflictError,
+    IssuedDocument,
+    act_from_invoice,
+    corrections_of,
+    find_issued,
+    get_issued,
+    issue,
+    issue_act_for_invoice,
+    issue_correction,
+    list_issued,
+)
 from core.documents.words import amount_in_words, date_in_words
 
 __all__ = [
     "KINDS",
     "Document",
+    "DocumentConflictError",
     "DocumentInputError",
     "DocumentKind",
+    "IssuedDocument",
     "LineItem",
     "LineTotal",
     "Party",
     "Reference",
     "Totals",
+    "act_from_invoice",
     "amount_in_words",
+    "corrections_of",
     "date_in_words",
+    "find_issued",
     "from_mapping",
+    "get_issued",
+    "issue",
+    "issue_act_for_invoice",
+    "issue_correction",
+    "list_issued",
     "party_from_mapping",
     "qr_payload",
     "render_pdf",
