@@ -51,10 +51,10 @@ class Stand:
         return AsyncEsfClient(self.client(tin=tin, password=password, cert=cert))
 
 
-async def make_stand(config: SandboxConfig) -> AsyncIterator[Stand]:
-    """Start a sandbox with ``config`` on 127.0.0.1; one user (the NCA test ИИН) acting for the test sellers."""
+async def make_stand(config: SandboxConfig, users: list[SandboxUser] | None = None) -> AsyncIterator[Stand]:
+    """Start a sandbox with ``config`` on 127.0.0.1; by default one user (the NCA test ИИН) for the test sellers."""
     clock = ManualClock(START)
-    users = [SandboxUser(TEST_IIN, PASSWORD, frozenset({SELLER_IP, SELLER_TOO, TEST_IIN}))]
+    users = users or [SandboxUser(TEST_IIN, PASSWORD, frozenset({SELLER_IP, SELLER_TOO, TEST_IIN}))]
     sandbox = EsfSandbox(users, config=config, clock=clock.now)
     server = TestServer(create_app(sandbox), host="127.0.0.1")
     await server.start_server()

@@ -330,3 +330,18 @@ async def test_gost_2015_key_refused_by_create_session(stand: Stand) -> None:
     with pytest.raises(EsfBusinessError) as caught:
         await stand.aclient(cert=base64.b64encode(der).decode()).open_session()
     assert caught.value.code == "METHOD_NOT_SUPPORT_GOST_2015"
+
+
+async def test_production_mode_declines_an_invoice_signed_with_a_test_key(signer: Pkcs12Signer) -> None:
+    from integrations.esf.sandbox import SandboxUser
+    from tests.integrations.esf.conftest import certificate_b64
+
+    own = Pkcs12Signer.from_pkcs12(make_p12(), "pw", CertificatePolicy())  # production-looking, ИИН 900101300007
+    users = [SandboxUser(SELLER_IP, PASSWORD, frozenset({SELLER_IP}))]
+    async for stand in make_stand(SandboxConfig(allow_test_keys=False), users):
+        creds = EsfCredentials(SELLER_IP, SecretStr(PASSWORD), SELLER_IP, certificate_b64(own))
+        async with AsyncEsfClient(EsfClient(stand.base_url, creds, timeout=10)) as client:
+            with_test_key = await client.sync_invoices([await _signed(xml_of(NON_VAT), signer)])
+            with_own_key = await client.sync_invoices([await _signed(xml_of(NON_VAT), own)])
+        assert [e.error_code for e in with_test_key.declined[0].errors] == ["CERTIFICATE_NOT_VALID"]
+        assert len(with_own_key.accepted) == 1
