@@ -27,6 +27,8 @@ class TelegramChannelSender:
         try:
             sent = await self.renderer.render(int(chat_id), reply)
         except RenderInterrupted as exc:
+            if exc.transient and not exc.sent:
+                raise TransientSendError(type(exc.__cause__).__name__) from exc
             raise RetryAfter(exc.retry_after, exc.remainder if exc.sent else None) from exc
         except (TelegramForbiddenError, TelegramNotFound, TelegramBadRequest) as exc:
             raise PermanentSendError(exc.message) from exc

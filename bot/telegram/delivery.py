@@ -1,8 +1,9 @@
 """Inline delivery of the engine's replies to the chat that wrote, with the outbox as the safety net.
 
-Replies go out in order. When Telegram answers 429 part-way, the rest (the unsent part of the current reply and every
-later reply) is queued in the outbox with ``not_before = now + retry_after``, one row per reply with a dedupe key
-derived from the update id, so nothing is lost and a redelivered update cannot queue it twice.
+Replies go out in order. When Telegram answers 429 part-way — or cannot be reached (network error, 5xx) — the rest
+(the unsent part of the current reply and every later reply) is queued in the outbox with ``not_before = now +
+retry_after``, one row per reply with a dedupe key derived from the update id, so nothing is lost and a redelivered
+update cannot queue it twice. A user who blocked the bot gets nothing more, quietly.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
+
+from aiogram.exceptions import TelegramForbiddenError
 
 from bot.outbox.protocol import OutboxWriter
 from bot.telegram.render import RenderInterrupted, TelegramRenderer
@@ -41,7 +44,12 @@ class ReplyDelivery:
                 sent += await self.renderer.render(chat_id, reply, edit_message_id=edit_message_id)
             except RenderInterrupted as exc:
                 sent += exc.sent
+                if exc.transient:
+                    log.warning("telegram unreachable (%s); replies queued", type(exc.__cause__).__name__)
                 await self._queue(chat_id, [exc.remainder, *replies[index + 1 :]], event_id, index, exc.retry_after)
+                break
+            except TelegramForbiddenError:
+                log.info("chat %s blocked the bot; %d replies not sent", chat_id, len(replies) - index)
                 break
         return sent
 

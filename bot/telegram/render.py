@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest, TelegramRetryAfter
+from aiogram.exceptions import TelegramBadRequest, TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup
 
 from dialogs.contract import Attachment, Button, Reply
@@ -22,16 +22,20 @@ log = logging.getLogger(__name__)
 #: Telegram's limits on message text and media captions.
 MAX_TEXT = 4096
 MAX_CAPTION = 1024
+#: how long to wait before retrying after a network error or a 5xx (the outbox backs off further if it repeats)
+TRANSIENT_RETRY_SECONDS = 5.0
 
 
 class RenderInterrupted(Exception):  # noqa: N818 — a control signal, not an error
-    """Telegram said "too many requests" part-way: ``remainder`` is what is still to send, ``sent`` what went."""
+    """Telegram said "too many requests" part-way (or could not be reached: ``transient``): ``remainder`` is what is
+    still to send, ``sent`` the ids of what went."""
 
-    def __init__(self, retry_after: float, remainder: Reply, sent: list[int]) -> None:
-        super().__init__(f"retry after {retry_after} s")
+    def __init__(self, retry_after: float, remainder: Reply, sent: list[int], *, transient: bool = False) -> None:
+        super().__init__(f"{'unreachable' if transient else 'too many requests'}: retry after {retry_after} s")
         self.retry_after = retry_after
         self.remainder = remainder
         self.sent = sent
+        self.transient = transient
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
@@ -104,6 +108,9 @@ class TelegramRenderer:
                 sent.append(await self._run(chat_id, reply, step, edit_message_id))
             except TelegramRetryAfter as exc:
                 raise RenderInterrupted(float(exc.retry_after), _remainder(reply, steps[index:]), sent) from exc
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                rest = _remainder(reply, steps[index:])
+                raise RenderInterrupted(TRANSIENT_RETRY_SECONDS, rest, sent, transient=True) from exc
         return sent
 
     async def _run(self, chat_id: int, reply: Reply, step: _Step, edit_message_id: int | None) -> int:

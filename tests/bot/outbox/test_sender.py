@@ -263,3 +263,24 @@ async def test_sql_lease_expiry_resends_a_crashed_workers_row_once(database: Dat
     assert not await store.mark_sent(crashed[0], provider_message_id="late", now=clock.now())
     async with database.session() as session:
         assert await outbox_counts(session) == {"sent": 1}
+
+
+async def test_telegram_channel_sorts_errors_into_wait_retry_and_fail() -> None:
+    from bot.outbox.telegram import TelegramChannelSender
+    from tests.bot.telegram.fakes import fake_bot_api
+
+    async with fake_bot_api() as (api, bot):
+        channel = TelegramChannelSender(bot)
+        api.failures["sendMessage"] = [(429, 3), (502, 0), (403, 0), (400, 0)]
+        with pytest.raises(RetryAfter) as waited:
+            await channel.send("7", Reply(text="a"))
+        assert (waited.value.seconds, waited.value.remainder) == (3, None)
+        with pytest.raises(TransientSendError):
+            await channel.send("7", Reply(text="a"))
+        with pytest.raises(PermanentSendError):
+            await channel.send("7", Reply(text="a"))
+        with pytest.raises(PermanentSendError):
+            await channel.send("7", Reply(text="a"))
+        with pytest.raises(PermanentSendError):
+            await channel.send("not-a-number", Reply(text="a"))
+        assert (await channel.send("7", Reply(text="ok"))).provider_message_id.isdigit()

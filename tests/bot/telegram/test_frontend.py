@@ -288,3 +288,25 @@ async def test_webhook_rejects_a_wrong_secret_and_feeds_a_right_one() -> None:
     assert [e.event_id for e in engine.events] == ["30"]
     assert api.texts() == ["echo: привет"]
     assert webhook_path("https://example.kz") == "/telegram/webhook"
+
+
+async def test_telegram_unreachable_queues_the_reply_instead_of_apologising() -> None:
+    outbox = MemoryOutbox()
+    async with fake_bot_api() as (api, bot):
+        api.failures["sendMessage"] = [(502, 0)]
+        await build_dispatcher(FakeEngine(), outbox=outbox).feed_raw_update(bot, message_update(40, text="привет"))
+    assert api.texts() == ["echo: привет"]  # the one attempt, answered 502; no apology after it
+    (row,) = outbox.rows.values()
+    assert Reply.from_dict(row.item.payload).text == "echo: привет"
+    assert row.item.dedupe_key == "tg-reply:40:0"
+
+
+async def test_a_user_who_blocked_the_bot_is_left_alone(caplog: pytest.LogCaptureFixture) -> None:
+    outbox = MemoryOutbox()
+    caplog.set_level(logging.WARNING)
+    async with fake_bot_api() as (api, bot):
+        api.failures["sendMessage"] = [(403, 0)]
+        await build_dispatcher(FakeEngine(), outbox=outbox).feed_raw_update(bot, message_update(41, text="привет"))
+    assert len(api.sent("sendMessage")) == 1
+    assert outbox.rows == {}
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
