@@ -25,7 +25,7 @@ from integrations.esf.errors import (
 )
 from integrations.esf.flow import Registration, invoice_status, register_invoice
 from integrations.esf.invoice import VERSION, Line, Totals, build_invoice, compute_lines, totals
-from integrations.esf.signature import SignedInvoice, sign_invoice
+from integrations.esf.signature import SignedInvoice, certificate_base64, sign_invoice
 from integrations.esf.validator import CheckContext, EsfError, check_invoice
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "SyncResult",
     "Totals",
     "build_invoice",
+    "certificate_base64",
     "check_invoice",
     "compute_lines",
     "invoice_status",

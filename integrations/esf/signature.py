@@ -16,6 +16,7 @@ signature and the certificate rebuilds the signed payload (``rebuild_signed_payl
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ from functools import lru_cache
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 from lxml import etree
 from signxml.exceptions import InvalidInput
@@ -48,6 +50,11 @@ class SignedInvoice:
     certificate: str  # Base64 DER, no PEM armour
     signature_type: str = "COMPANY"  # COMPANY: the ИП or director; OPERATOR: an authorised employee
     signed_payload: bytes = b""  # the signed payload document, kept for the archive
+
+
+def certificate_base64(cert: x509.Certificate) -> str:
+    """Base64 DER without PEM armour, as ``x509Certificate`` fields want it (e.g. the AUTH certificate)."""
+    return base64.b64encode(cert.public_bytes(Encoding.DER)).decode("ascii")
 
 
 def signing_payload(body: str) -> bytes:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
 from aiohttp.test_utils import TestServer
-from cryptography.hazmat.primitives.serialization import Encoding
 from pydantic import SecretStr
 
+from integrations.esf import certificate_base64
 from integrations.esf.client import AsyncEsfClient, EsfClient, EsfCredentials
 from integrations.esf.sandbox import EsfSandbox, ManualClock, SandboxConfig, SandboxUser
 from integrations.esf.server import BASE_PATH, create_app
@@ -24,7 +23,7 @@ START = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # 11:00 in Almaty, after 
 
 
 def certificate_b64(signer: Pkcs12Signer) -> str:
-    return base64.b64encode(signer.certificate.public_bytes(Encoding.DER)).decode("ascii")
+    return certificate_base64(signer.certificate)
 
 
 def test_signer() -> Pkcs12Signer:
