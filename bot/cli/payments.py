@@ -83,7 +83,7 @@ def register(subparsers: Any) -> None:
     cmd.add_argument("--employee", action="append", type=_employee, default=[], help="IIN,SALARY,ФИО (repeatable)")
     cmd.add_argument("--place", help=f"tax office by place for the ИПН withheld ({', '.join(known_tax_offices())})")
     cmd.add_argument("--fee", action="store_true", help="add the platform's monthly fee (PLATFORM_FEE_TENGE)")
-    cmd.add_argument("--date", type=parse_date, help="order date YYYY-MM-DD (default: today)")
+    cmd.add_argument("--date", type=parse_date, help="order date YYYY-MM-DD (default: today in Kazakhstan)")
     cmd.add_argument("--lang", choices=("ru", "kk"), default="ru", help="language of purposes in the output")
     cmd.add_argument("--json", action="store_true", help="print JSON")
     cmd.add_argument("--mt102", type=Path, help="write the social payments as MT102 to FILE")
@@ -165,14 +165,22 @@ def _write(args: argparse.Namespace, orders: list[PaymentOrder], on: dt.date) ->
         raise UsageError(f"cannot write: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")) from None
 
 
+def _kz_today() -> dt.date:
+    """Today in Kazakhstan (one time zone, UTC+5, since March 2024)."""
+    return dt.datetime.now(dt.timezone(dt.timedelta(hours=5))).date()
+
+
 def run_payments(args: argparse.Namespace) -> int:
-    on = args.date or dt.date.today()
+    on = args.date or _kz_today()
     orders = _orders(args, _payer(args), on)
     _write(args, orders, on)
     if args.iban is None and (args.mt102 or args.onec or args.pdf):
         print("asistent: note: no --iban/--bic, the files carry a placeholder payer account", file=sys.stderr)
     if args.json:
-        print_json(_json(orders, args.lang))
+        payload = _json(orders, args.lang)
+        payload["period"] = args.period
+        payload["due"] = min((o.due for o in orders if o.due), default=None)
+        print_json(payload)
         return 0
     for order in orders:
         kbk = f", КБК {order.kbk}" if order.kbk else ""

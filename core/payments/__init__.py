@@ -30,7 +30,7 @@ from core.payments.codes import (
     tax_office,
 )
 from core.payments.fee import FeeInvoice, fee_invoice, invoice_number
-from core.payments.model import Party, PaymentKind, PaymentOrder, Person
+from core.payments.model import Party, PaymentKind, PaymentOrder, Person, idempotency_key
 from core.payments.mt102 import Mt102Error, mt102, mt102_file
 from core.payments.onec import onec_bytes, onec_text
 from core.payments.pdf import order_pdf
@@ -64,6 +64,7 @@ __all__ = [
     "check_requisites",
     "ensure_valid",
     "fee_invoice",
+    "idempotency_key",
     "invoice_number",
     "ipn_withheld_order",
     "is_valid_bic",

@@ -8,6 +8,8 @@ the list of persons (ИИН, full name, birth date, period, amount) that becomes
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -204,3 +206,25 @@ class PaymentOrder:
             due=None if due is None else dt.date.fromisoformat(due),
             verify=tuple(str(v) for v in raw.get("verify", [])),
         )
+
+
+def idempotency_key(order: PaymentOrder, attempt: int = 1) -> str:
+    """The bank idempotency key of paying ``order``: the same obligation (payer, kind, period, amount, beneficiary,
+    KNP/KBK, persons) gives the same key whatever day or number the order was built with, so a double tap, a
+    redelivered update or a resumed flow never pays twice. ``attempt`` > 1 only after a final rejection (e.g. the
+    user topped up the account), never for a retry of an unanswered send."""
+    if attempt < 1:
+        raise ValueError("attempt starts at 1")
+    what = {
+        "payer": order.payer.idn,
+        "account": order.payer.iban,
+        "kind": order.kind.value,
+        "period": order.period,
+        "amount": str(order.amount),
+        "beneficiary": [order.beneficiary.idn, order.beneficiary.iban],
+        "codes": [order.knp, order.kbk],
+        "persons": [[p.iin, str(p.amount), p.period] for p in order.persons],
+        "purpose": order.purpose_ru if order.kind is PaymentKind.OWN_TRANSFER else "",
+    }
+    digest = hashlib.sha256(json.dumps(what, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+    return f"pay-{order.kind.value}-{order.period}-{digest}-{attempt}"

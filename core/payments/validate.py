@@ -1,5 +1,6 @@
-"""Checks before an order is shown as payable or sent (integrations.md §6): IBAN (ISO 13616 mod-97 via python-stdnum),
-BIC pattern, ИИН/БИН check digit, КОд/КБе, KNP↔KBK consistency and beneficiary, the list of persons, amounts.
+"""Checks before an order is shown as payable or sent (integrations.md §6): IBAN (ISO 13616 mod-97 via
+python-stdnum), BIC pattern and the BIC of the IBAN's bank code, ИИН/БИН check digit, КОд/КБе, KNP↔KBK consistency
+and beneficiary, the list of persons, amounts.
 
 Every problem is an ``OrderError`` with a stable ``code``, the ``field`` it concerns and a short text in Russian and
 Kazakh for the chat. ``check_requisites`` is what a bank can check; ``validate`` adds the comparison with the
@@ -74,6 +75,7 @@ class _Rules:
     tax_knps: frozenset[str]
     social_iik: dict[str, str]  # social KNP → the State Corporation account it must go to
     social_kbk_used: bool
+    bic_by_bank_code: dict[str, str]
 
 
 def _rules(on: dt.date) -> _Rules:
@@ -97,13 +99,14 @@ def _rules(on: dt.date) -> _Rules:
         tax_knps=frozenset(value(f"knp.{k}") for k in ("tax", "tax_penalty", "tax_fine")),
         social_iik=social,
         social_kbk_used=bool(tree.value("requisites.kbk.social_payments_used", on)),
+        bic_by_bank_code={str(k): str(v) for k, v in tree.value("payment_codes.bic_by_bank_code", on).items()},
     )
 
 
 _WHO = {"payer": ("плательщика", "төлеушінің"), "beneficiary": ("получателя", "алушының")}
 
 
-def _party(party: Party, role: str, errors: list[OrderError]) -> None:
+def _party(party: Party, role: str, rules: _Rules, errors: list[OrderError]) -> None:
     who_ru, who_kk = _WHO[role]
     if not is_valid_kz_iban(party.iban):
         errors.append(
@@ -121,6 +124,16 @@ def _party(party: Party, role: str, errors: list[OrderError]) -> None:
                 f"{role}.bic",
                 f"Неверный БИК банка {who_ru}: {party.bic or '—'} (8 знаков, например CASPKZKA).",
                 f"{who_kk.capitalize()} банкінің БСК қате: {party.bic or '—'} (8 таңба, мысалы CASPKZKA).",
+            )
+        )
+    expected_bic = rules.bic_by_bank_code.get(party.iban[4:7])
+    if is_valid_kz_iban(party.iban) and is_valid_bic(party.bic) and expected_bic not in (None, party.bic):
+        errors.append(
+            OrderError(
+                "iban_bic_mismatch",
+                f"{role}.bic",
+                f"Счёт {party.iban} открыт в банке с БИК {expected_bic}, а указан {party.bic}.",
+                f"{party.iban} шоты БСК {expected_bic} банкте ашылған, ал {party.bic} көрсетілген.",
             )
         )
     if not is_valid_iin_bin(party.idn):
@@ -271,9 +284,10 @@ def _amount(order: PaymentOrder, errors: list[OrderError]) -> None:
 def check_requisites(order: PaymentOrder) -> list[OrderError]:
     """What a bank can check on its own: accounts, codes, identification numbers, persons, a positive amount."""
     errors: list[OrderError] = []
-    _party(order.payer, "payer", errors)
-    _party(order.beneficiary, "beneficiary", errors)
-    _codes(order, _rules(order.value_date), errors)
+    rules = _rules(order.value_date)
+    _party(order.payer, "payer", rules, errors)
+    _party(order.beneficiary, "beneficiary", rules, errors)
+    _codes(order, rules, errors)
     _amount(order, errors)
     return errors
 

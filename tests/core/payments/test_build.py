@@ -191,3 +191,23 @@ def test_fee_invoice_and_its_payment() -> None:
     assert not invoice.settles(counterparty_iban=ben, amount=Decimal(2000), purpose="другой платёж")
     with pytest.raises(ValueError, match="positive"):
         fee_invoice(PAYER, "2026-10", issued=ON, fee=0)
+
+
+def test_idempotency_key_is_per_obligation(own_orders: list[PaymentOrder]) -> None:
+    from dataclasses import replace
+
+    from core.payments import idempotency_key
+
+    opv = own_orders[0]
+    key = idempotency_key(opv)
+    rebuilt = replace(opv, number="42", date=ON + dt.timedelta(days=2), value_date=ON + dt.timedelta(days=2))
+    assert idempotency_key(rebuilt) == key  # built again another day: still the same payment
+    assert idempotency_key(opv, attempt=2) != key
+    assert idempotency_key(own_orders[1]) != key
+    assert idempotency_key(replace(opv, amount=opv.amount + 1)) != key
+    assert len(key) <= 128
+    with pytest.raises(ValueError, match="attempt"):
+        idempotency_key(opv, attempt=0)
+    card = CardAccount("KZ31601A000000000001", "HSBKKZKX")
+    first = own_transfer_order(PAYER, card, Decimal(1000), on=ON, number=1)
+    assert idempotency_key(first) == idempotency_key(own_transfer_order(PAYER, card, Decimal(1000), on=ON, number=2))

@@ -26,6 +26,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
     code, data, err = _run(capsys, "--born", "1980-05-01", "--json")
     assert code == 0, err
     assert set(data) >= {"orders", "total"}
+    assert (data["period"], data["due"]) == ("2026-10", "2026-11-25")
     assert data["total"] == 61450
     assert [(o["amount"], o["knp"], o["kbk"]) for o in data["orders"]] == [
         (30000, "010", None), (10500, "089", None), (15000, "012", None), (5950, "122", None),

@@ -66,6 +66,8 @@ CASES = [
     ("ben_iban", lambda o: replace(o, beneficiary=replace(o.beneficiary, iban="KZ00")), "iban_invalid"),
     ("payer_bic", lambda o: replace(o, payer=replace(o.payer, bic="CASPRU2A")), "bic_invalid"),
     ("ben_bic", lambda o: replace(o, beneficiary=replace(o.beneficiary, bic="GCVP")), "bic_invalid"),
+    ("payer_iban_bic", lambda o: replace(o, payer=replace(o.payer, bic="HSBKKZKX")), "iban_bic_mismatch"),
+    ("ben_iban_bic", lambda o: replace(o, beneficiary=replace(o.beneficiary, bic="KKMFKZ2A")), "iban_bic_mismatch"),
     ("payer_iin", lambda o: replace(o, payer=replace(o.payer, idn="900101300001")), "iin_invalid"),
     ("test_iin", lambda o: replace(o, payer=replace(o.payer, idn="123456789012")), "iin_invalid"),
     ("ben_bin", lambda o: replace(o, beneficiary=replace(o.beneficiary, idn="123456789021")), "bin_invalid"),
@@ -110,7 +112,7 @@ def test_tax_without_kbk(staff_orders: list[PaymentOrder]) -> None:
 def test_tax_to_a_non_treasury_account(staff_orders: list[PaymentOrder]) -> None:
     ipn = _by_kind(staff_orders, PaymentKind.IPN_WITHHELD)
     moved = replace(ipn, beneficiary=replace(ipn.beneficiary, iban=PENSION_IIK))
-    assert _codes(moved) == {"beneficiary_not_treasury"}
+    assert _codes(moved) == {"beneficiary_not_treasury", "iban_bic_mismatch"}
 
 
 def test_social_knp_with_tax_kbk_is_a_mismatch(staff_orders: list[PaymentOrder]) -> None:
