@@ -41,6 +41,7 @@ import datetime as dt
 import logging
 import re
 import secrets
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -118,6 +119,11 @@ def payload_secret(settings: Settings) -> bytes:
 def local_api_base(settings: Settings) -> str:
     """Where the local emulator of ``asistent run`` answers, as a bot in another process (a worker) sees it."""
     return _loopback(f"http://{settings.HTTP_HOST}:{settings.HTTP_PORT}")
+
+
+def local_first_user_id(now: float | None = None) -> int:
+    """Simulated users' ids for this run of local mode: 10-digit, increasing with the start time (1 000 per second)."""
+    return 2_000_000_000 + int((time.time() if now is None else now) % 7_000_000) * 1000
 
 
 def _loopback(url: str) -> str:
@@ -199,7 +205,9 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
     emulator: TelegramEmulator | None = None
     if mode == "local":
-        emulator = TelegramEmulator()
+        # the emulator forgets its chats on restart; fresh user ids keep a new web chat user from inheriting an old
+        # user's data in the (persistent) database
+        emulator = TelegramEmulator(first_user_id=local_first_user_id())
         app = create_webchat_app(emulator)
     else:
         app = web.Application()
