@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.calc import CalcInputError, CalcResult, payment_requisites
+from core.calc import CalcInputError, CalcResult, Month, payment_requisites
 from core.calc.form910 import IPN, SOCIAL_TAX
 from core.calendar.deadlines import f910_deadlines, social_payments_due
 from core.identity import iin_birth_date
@@ -118,7 +118,7 @@ def _persons(
 
 def social_orders(
     payer: Payer,
-    period: str,
+    period: Month | str,
     *,
     own: CalcResult | None,
     employees: Sequence[Employee] = (),
@@ -128,8 +128,9 @@ def social_orders(
 ) -> list[PaymentOrder]:
     """ОПВ, ОПВР, СО, ВОСМС (and ООСМС with employees) for ``period`` (YYYY-MM), one order per payment type with the
     list of persons: the ИП himself from ``own`` (``self_payments``) and each employee from their ``payroll``."""
-    year, month = (int(p) for p in period.split("-"))
-    due = social_payments_due(year, month)
+    month = Month.of(period)
+    period = month.iso()
+    due = social_payments_due(month.year, month.month)
     value_date = value_date or on
     orders: list[PaymentOrder] = []
     for kind, own_line, emp_line in _SOCIAL:
@@ -164,7 +165,7 @@ def social_orders(
 
 def ipn_withheld_order(
     payer: Payer,
-    period: str,
+    period: Month | str,
     employees: Sequence[Employee],
     office: TaxOffice,
     *,
@@ -176,7 +177,8 @@ def ipn_withheld_order(
     amount = sum((e.payroll.lines.get("ipn", ZERO) for e in employees), ZERO)
     if amount <= 0:
         return None
-    year, month = (int(p) for p in period.split("-"))
+    month = Month.of(period)
+    period = month.iso()
     value_date = value_date or on
     beneficiary, knp, kbk, verify = _treasury("ipn_withheld", office, value_date)
     ru, kk = purpose(PaymentKind.IPN_WITHHELD, period)
@@ -194,14 +196,14 @@ def ipn_withheld_order(
         purpose_ru=ru,
         purpose_kk=kk,
         calculated=amount,
-        due=social_payments_due(year, month),
+        due=social_payments_due(month.year, month.month),
         verify=verify,
     )
 
 
 def monthly_orders(
     payer: Payer,
-    period: str,
+    period: Month | str,
     *,
     own: CalcResult | None,
     employees: Sequence[Employee] = (),
@@ -273,7 +275,7 @@ def tax_910_orders(
 
 def platform_fee_order(
     payer: Payer,
-    period: str,
+    period: Month | str,
     *,
     on: dt.date,
     number: int,
@@ -285,6 +287,7 @@ def platform_fee_order(
     """The platform's monthly fee (``fee`` = the tariff setting ``PLATFORM_FEE_TENGE``) to the platform's account;
     ``invoice`` (the fee invoice number) goes into the purpose so the payment can be matched to it."""
     cfg = platform or platform_settings()
+    period = Month.of(period).iso()
     value_date = value_date or on
     knp, knp_verify = code("knp.platform_fee", value_date)
     flags = (("payment_codes.knp.platform_fee", knp_verify), ("platform.placeholder", cfg.placeholder))

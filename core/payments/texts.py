@@ -42,7 +42,7 @@ NAMES: dict[PaymentKind, tuple[str, str]] = {
         "Отчисления на обязательное социальное медицинское страхование (ООСМС)",
         "Міндетті әлеуметтік медициналық сақтандыруға аударымдар (МӘМСА)",
     ),
-    PaymentKind.PLATFORM_FEE: ("Абонентская плата за сервис asistent", "asistent сервисі үшін абоненттік төлем"),
+    PaymentKind.PLATFORM_FEE: ("Абонентская плата за сервис asistent", "asistent сервисінің абоненттік төлемі"),
     PaymentKind.OWN_TRANSFER: (
         "Перевод собственных средств на личный счёт",
         "Өз қаражатын жеке шотқа аудару",
@@ -51,13 +51,13 @@ NAMES: dict[PaymentKind, tuple[str, str]] = {
 
 
 def period_words(period: str) -> tuple[str, str]:
-    """``"2026-10"`` → ("октябрь 2026 г.", "2026 ж. қазан"); ``"2026-H1"`` → first half-year."""
+    """``"2026-10"`` → ("октябрь 2026 г.", "2026 ж. қазан айы"); ``"2026-H1"`` → first half-year."""
     year, _, rest = period.partition("-")
     if rest.startswith("H"):
         half = rest[1:]
         return f"{half}-е полугодие {year} г.", f"{year} ж. {half}-жартыжылдық"
     month = int(rest)
-    return f"{MONTHS_RU[month - 1]} {year} г.", f"{year} ж. {MONTHS_KK[month - 1]}"
+    return f"{MONTHS_RU[month - 1]} {year} г.", f"{year} ж. {MONTHS_KK[month - 1]} айы"
 
 
 def purpose(kind: PaymentKind, period: str, *, persons: int = 0) -> tuple[str, str]:

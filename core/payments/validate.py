@@ -20,7 +20,7 @@ from core.calc import payment_requisites
 from core.identity import is_valid_iin_bin
 from core.money import whole_tenge
 from core.payments.model import Party, PaymentOrder
-from core.rules import parameters
+from core.rules import ParameterError, parameters
 
 BIC_RE = re.compile(r"^[A-Z]{4}KZ[A-Z0-9]{2}$")
 KBE_RE = re.compile(r"^[12][1-9]$")
@@ -284,7 +284,18 @@ def _amount(order: PaymentOrder, errors: list[OrderError]) -> None:
 def check_requisites(order: PaymentOrder) -> list[OrderError]:
     """What a bank can check on its own: accounts, codes, identification numbers, persons, a positive amount."""
     errors: list[OrderError] = []
-    rules = _rules(order.value_date)
+    try:
+        rules = _rules(order.value_date)
+    except ParameterError:
+        when = order.value_date.isoformat()
+        return [
+            OrderError(
+                "value_date_unsupported",
+                "value_date",
+                f"Нет реквизитов на дату {when}.",
+                f"{when} күніне деректемелер жоқ.",
+            )
+        ]
     _party(order.payer, "payer", rules, errors)
     _party(order.beneficiary, "beneficiary", rules, errors)
     _codes(order, rules, errors)

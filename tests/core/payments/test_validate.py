@@ -148,3 +148,8 @@ def test_error_json_and_language(own_orders: list[PaymentOrder]) -> None:
 def test_person_helper_splits_names() -> None:
     p = Person.named("900101300007", "Иванов Иван", dt.date(1990, 1, 1), "2026-10", Decimal(1))
     assert (p.last_name, p.first_name, p.middle_name, p.full_name) == ("Иванов", "Иван", "", "Иванов Иван")
+
+
+def test_value_date_before_the_rules(own_orders: list[PaymentOrder]) -> None:
+    order = replace(own_orders[0], value_date=dt.date(2020, 1, 1))
+    assert [e.code for e in check_requisites(order)] == ["value_date_unsupported"]

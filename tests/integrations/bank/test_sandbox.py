@@ -252,3 +252,15 @@ async def test_local_bank_speaks_the_same_protocol(
     clock.advance(3 * STEP)
     assert (await local.status(sent.id)).state is S.EXECUTED
     assert len((await local.statement(PAYER.iban, START.date(), START.date())).debits) == 1
+
+
+async def test_an_order_the_rules_cannot_check_is_rejected_not_a_crash(
+    bank: HttpBank, clock: ManualClock, orders: list[PaymentOrder]
+) -> None:
+    old = replace(orders[0], value_date=dt.date(2020, 1, 1))
+    sent = await bank.send(old, "k-old")
+    clock.advance(STEP)
+    status = await bank.status(sent.id)
+    assert status.state is S.REJECTED
+    assert status.reasons[0].code == "requisites:value_date_unsupported"
+    assert (await bank.send(orders[1], "k-next")).state is S.CREATED  # the bank still works
