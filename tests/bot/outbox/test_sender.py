@@ -240,6 +240,9 @@ async def test_two_workers_on_postgres_never_send_a_row_twice(postgres_url: str)
         assert set(per_row.values()) == {1}
         assert sum(counts) == 120
         assert all(c > 0 for c in counts)  # both really worked
+        for chat in {chat_id for chat_id, _ in channel.sent}:  # and each chat's rows arrived in order
+            numbers = [int(text.split()[-1]) for chat_id, text in channel.sent if chat_id == chat]
+            assert numbers == sorted(numbers)
         async with databases[0].session() as session:
             assert await outbox_counts(session) == {"sent": 120}
     finally:
