@@ -42,6 +42,7 @@ import logging
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -53,7 +54,7 @@ from pydantic import SecretStr
 
 from bot.emulator import RunningServer, serve
 from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
-from bot.outbox import OutboxSender, SenderConfig, TokenBucket
+from bot.outbox import ChannelSender, OutboxSender, SenderConfig, TokenBucket
 from bot.outbox.sql import SqlOutbox
 from bot.outbox.telegram import TelegramChannelSender
 from bot.runtime.bounded import for_dialect
@@ -142,14 +143,23 @@ def bot_for(settings: Settings) -> Bot:
     return make_bot(token, settings.TELEGRAM_API_SERVER)
 
 
-def sender_for(settings: Settings, database: Database, bot: Bot) -> OutboxSender:
+def sender_for(settings: Settings, database: Database, bot: Bot, others: Sequence[ChannelSender] = ()) -> OutboxSender:
+    """The outbox sender over Telegram (and any other configured channel, e.g. WhatsApp), each with its own rate."""
     config = SenderConfig(
         batch_size=settings.OUTBOX_BATCH_SIZE,
         lease=_seconds(settings.OUTBOX_LEASE_SECONDS),
         max_attempts=settings.OUTBOX_MAX_ATTEMPTS,
     )
-    buckets = {"telegram": TokenBucket(settings.OUTBOX_RATE_PER_SECOND)}
-    return OutboxSender(SqlOutbox(database), [TelegramChannelSender(bot)], buckets, config=config)
+    rates = {"telegram": settings.OUTBOX_RATE_PER_SECOND, "whatsapp": settings.WHATSAPP_RATE_PER_SECOND}
+    channels: list[ChannelSender] = [TelegramChannelSender(bot), *others]
+    buckets = {c.channel: TokenBucket(rates.get(c.channel, settings.OUTBOX_RATE_PER_SECOND)) for c in channels}
+    return OutboxSender(SqlOutbox(database), channels, buckets, config=config)
+
+
+def whatsapp_configured(settings: Settings) -> bool:
+    from bot.whatsapp.setup import is_configured
+
+    return is_configured(settings)
 
 
 def _seconds(value: float) -> dt.timedelta:
@@ -218,6 +228,19 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         assert settings.WEBHOOK_URL is not None
         hook_secret = secret(settings.TELEGRAM_WEBHOOK_SECRET)
         webhook = mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=hook_secret)
+    whatsapp = None
+    if whatsapp_configured(settings):  # the WhatsApp webhook on the same app, its sender in the same outbox
+        from bot.whatsapp.setup import WEBHOOK_PATH, setup_whatsapp
+
+        whatsapp = setup_whatsapp(
+            app,
+            engine,
+            settings,
+            database=database,
+            outbox=SqlOutbox(database),
+            max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES,
+        )
+        log.info("WhatsApp webhook at %s", WEBHOOK_PATH)
     server = await serve(app, settings.HTTP_HOST, settings.HTTP_PORT)
     if bot is None:  # local: the emulator is up now, at the real port (HTTP_PORT=0 picks a free one)
         bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
@@ -227,7 +250,8 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     except BaseException:
         await stop_all(runtime)
         raise
-    runtime.tasks.append(asyncio.create_task(sender_for(settings, database, bot).run(runtime.stop)))
+    others = [whatsapp.sender()] if whatsapp is not None else []
+    runtime.tasks.append(asyncio.create_task(sender_for(settings, database, bot, others).run(runtime.stop)))
     tick = scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings))
     runtime.tasks.append(asyncio.create_task(tick))
     log.info("asistent run: %s mode, http %s", mode, server.url)
@@ -292,11 +316,20 @@ async def run_worker(settings: Settings, stop: asyncio.Event) -> None:
     check(settings)
     database = Database(settings.DATABASE_URL)
     bot = bot_for(settings)
+    others: list[ChannelSender] = []
+    if whatsapp_configured(settings):
+        from bot.whatsapp.setup import whatsapp_sender
+
+        others.append(whatsapp_sender(settings, database))
     try:
         await asyncio.gather(
-            sender_for(settings, database, bot).run(stop),
+            sender_for(settings, database, bot, others).run(stop),
             scheduler_loop(database, stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings)),
         )
     finally:
+        for other in others:
+            client = getattr(getattr(other, "delivery", None), "client", None)
+            if client is not None:
+                await client.close()
         await bot.session.close()
         await database.dispose()

@@ -130,3 +130,37 @@ def test_webhook_mode_refuses_to_start_without_a_valid_secret(
     )
     with pytest.raises(ConfigError):
         check(settings)
+
+
+async def test_asistent_run_serves_whatsapp_too_when_it_is_configured(sqlite_url: str, tmp_path: Path) -> None:
+    from bot.emulator.whatsapp import (
+        DEFAULT_APP_SECRET,
+        DEFAULT_PHONE_NUMBER_ID,
+        DEFAULT_PREFIX,
+        WhatsAppEmulator,
+        create_whatsapp_emulator,
+    )
+    from bot.emulator.whatsapp import DEFAULT_TOKEN as WA_TOKEN
+    from bot.whatsapp.setup import WEBHOOK_PATH
+
+    wa = WhatsAppEmulator()
+    wa_api = await serve(create_whatsapp_emulator(wa, webhook_retry_seconds=0.05))
+    port = free_port()
+    settings = settings_for(
+        sqlite_url,
+        tmp_path,
+        WHATSAPP_TOKEN=SecretStr(WA_TOKEN),
+        WHATSAPP_PHONE_NUMBER_ID=DEFAULT_PHONE_NUMBER_ID,
+        WHATSAPP_APP_SECRET=SecretStr(DEFAULT_APP_SECRET),
+        WHATSAPP_API_BASE=wa_api.url + DEFAULT_PREFIX,
+    ).model_copy(update={"HTTP_PORT": port})
+    wa.webhook_url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+    runtime = await start_all(settings)
+    try:
+        user = wa.create_user("Айгүл", "ru")
+        wa.send_text(user.chat_id, "/start")
+        (welcome,) = await wa.wait_for_bot_messages(user.chat_id, 1, timeout=30)
+        assert welcome is not None
+    finally:
+        await stop_all(runtime)
+        await wa_api.close()
