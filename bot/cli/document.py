@@ -15,7 +15,6 @@ from typing import Any
 
 from bot.cli.common import UsageError
 from core.documents import KINDS, DocumentInputError, from_mapping, render_pdf, title_of
-from core.rules.loader import ParameterError
 
 _HELP = {
     "invoice": "счёт на оплату (invoice for payment, with a payment QR code)",
@@ -55,8 +54,6 @@ def run(args: argparse.Namespace) -> int:
         pdf = render_pdf(document, args.lang)
     except DocumentInputError as exc:
         raise UsageError(f"bad document {str(args.input)!r}: {exc}") from None
-    except ParameterError as exc:
-        raise UsageError(f"bad document {str(args.input)!r}: date: {exc}") from None
     try:
         args.out.write_bytes(pdf)
     except OSError as exc:

@@ -5,6 +5,7 @@ See ``docs/documents.md``.
 """
 
 from core.documents.amounts import LineTotal, Totals, totals, vat_rate
+from core.documents.esf import esf_mapping
 from core.documents.model import (
     KINDS,
     Document,
@@ -17,6 +18,7 @@ from core.documents.model import (
     party_from_mapping,
 )
 from core.documents.pdf import qr_payload, render_pdf, title_of
+from core.documents.preview import preview_png, summary
 from core.documents.store import (
     DocumentConflictError,
     IssuedDocument,
@@ -47,6 +49,7 @@ __all__ = [
     "amount_in_words",
     "corrections_of",
     "date_in_words",
+    "esf_mapping",
     "find_issued",
     "from_mapping",
     "get_issued",
@@ -55,8 +58,10 @@ __all__ = [
     "issue_correction",
     "list_issued",
     "party_from_mapping",
+    "preview_png",
     "qr_payload",
     "render_pdf",
+    "summary",
     "title_of",
     "totals",
     "vat_rate",

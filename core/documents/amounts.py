@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.documents.model import Document, LineItem
+from core.documents.model import Document, DocumentInputError, LineItem
 from core.money import ZERO, whole_tenge
-from core.rules.loader import ParameterValue, parameters
+from core.rules.loader import ParameterError, ParameterValue, parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,10 @@ def vat_rate(document: Document) -> ParameterValue | None:
     """The standard VAT rate for this document (with its reference), or ``None`` when the seller is no VAT payer."""
     if not document.seller.vat_payer:
         return None
-    return parameters().at("vat.rate", document.on_turnover)
+    try:
+        return parameters().at("vat.rate", document.on_turnover)
+    except ParameterError:
+        raise DocumentInputError(f"date: no VAT rate is known on {document.on_turnover.isoformat()}") from None
 
 
 def totals(document: Document) -> Totals:

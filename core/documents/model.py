@@ -24,6 +24,7 @@ _KBE = re.compile(r"^[12][0-9]$")
 _KNP = re.compile(r"^[0-9]{3}$")
 _MAX_ITEMS = 200
 _MAX_TEXT = 500
+_MAX_LINE_AMOUNT = Decimal(10) ** 13  # the whole document's sum must fit Numeric(18, 2) in storage
 
 
 class DocumentInputError(ValueError):
@@ -249,6 +250,8 @@ def _item(raw: Any, where: str) -> LineItem:
         raise DocumentInputError(f"{where}.price: at most two decimals (tiyn)")
     if quantity != quantity.quantize(Decimal("0.001")):
         raise DocumentInputError(f"{where}.quantity: at most three decimals")
+    if quantity * price >= _MAX_LINE_AMOUNT:
+        raise DocumentInputError(f"{where}: the line amount is too large")
     return LineItem(
         description=description,
         unit=_opt_text(data, "unit", where) or "шт.",

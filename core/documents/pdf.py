@@ -72,12 +72,16 @@ def title_of(document: Document, language: Language) -> str:
     """«Счёт на оплату № 12 от 1 декабря 2026 г.» and the like (also the PDF title and a chat caption)."""
     t = LABELS[language]
     if document.kind == "invoice":
-        return t["inv_title"].format(number=document.number, date=date_in_words(document.date, language))
+        return t["inv_title"].format(number=document.number, date=_attr_date(document.date, language))
     head = t["act_title"] if document.kind == "act" else t["wb_title"]
     return f"{head.rstrip('*')} № {document.number}, {date_in_words(document.date, language)}"
 
 
 # --- shared pieces -------------------------------------------------------------------------------------------------
+
+
+def _attr_date(day: dt.date, language: Language) -> str:
+    return date_in_words(day, language, attributive=True)
 
 
 def _party_text(party: Party, language: Language) -> str:
@@ -95,7 +99,7 @@ def _party_text(party: Party, language: Language) -> str:
 
 def _reference_text(key: str, ref: Reference, language: Language) -> str:
     t = LABELS[language]
-    return t[key].format(kind=t[f"kind_{ref.kind}"], number=ref.number, date=date_in_words(ref.date, language))
+    return t[key].format(kind=t[f"kind_{ref.kind}"], number=ref.number, date=_attr_date(ref.date, language))
 
 
 def _references(pdf: _Pdf, document: Document, language: Language) -> None:
@@ -215,7 +219,7 @@ def purpose_of(document: Document, language: Language) -> str:
     if document.purpose:
         return document.purpose
     t = LABELS[language]
-    return t["inv_purpose_default"].format(number=document.number, date=date_in_words(document.date, language))
+    return t["inv_purpose_default"].format(number=document.number, date=_attr_date(document.date, language))
 
 
 def _qr_png(payload: str) -> io.BytesIO:

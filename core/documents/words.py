@@ -28,6 +28,11 @@ _MONTHS_KK = (
     "шілде", "тамыз", "қыркүйек", "қазан", "қараша", "желтоқсан",
 )  # fmt: skip
 
+_MONTHS_KK_ATTRIBUTIVE = (
+    "қаңтардағы", "ақпандағы", "наурыздағы", "сәуірдегі", "мамырдағы", "маусымдағы",
+    "шілдедегі", "тамыздағы", "қыркүйектегі", "қазандағы", "қарашадағы", "желтоқсандағы",
+)  # fmt: skip
+
 
 def number_in_words(value: int, language: Language) -> str:
     """A non-negative whole number in words, lower-case."""
@@ -53,10 +58,16 @@ def amount_in_words(amount: Decimal, language: Language) -> str:
     return text[0].upper() + text[1:]
 
 
-def date_in_words(day: dt.date, language: Language) -> str:
-    """«1 декабря 2026 г.» / «2026 жылғы 1 желтоқсан»."""
+def date_in_words(day: dt.date, language: Language, *, attributive: bool = False) -> str:
+    """«1 декабря 2026 г.» / «2026 жылғы 1 желтоқсан».
+
+    ``attributive``: the Kazakh form before a noun, with the locative-attributive suffix chosen by vowel harmony
+    and the last sound — «2026 жылғы 1 желтоқсандағы № 12 шот», «… 5 қыркүйектегі …», «… 8 шілдедегі …».
+    Russian has one form («счёт № 12 от 1 декабря 2026 г.»).
+    """
     if language == "kk":
-        return f"{day.year} жылғы {day.day} {_MONTHS_KK[day.month - 1]}"
+        month = (_MONTHS_KK_ATTRIBUTIVE if attributive else _MONTHS_KK)[day.month - 1]
+        return f"{day.year} жылғы {day.day} {month}"
     return f"{day.day} {_MONTHS_RU[day.month - 1]} {day.year} г."
 
 

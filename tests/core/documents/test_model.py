@@ -97,3 +97,8 @@ def test_content_round_trip() -> None:
     content = doc.to_content()
     assert content["items"][1]["price"] == "1250.50"
     assert Document.from_content(content) == doc
+
+
+def test_huge_line_refused() -> None:
+    with pytest.raises(DocumentInputError, match=r"items\[0\]: the line amount is too large"):
+        from_mapping(_with("items.0.price", "10000000000000"), kind="invoice")

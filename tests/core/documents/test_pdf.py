@@ -49,7 +49,11 @@ def _common(text: str, language: Language) -> None:
 def _kind_fields(text: str, kind: DocumentKind, language: Language) -> None:
     t = LABELS[language]
     if kind == "invoice":
-        title = "Счёт на оплату № 12 от 1 декабря 2026 г." if language == "ru" else "2026 жылғы 1 желтоқсан № 12"
+        title = (
+            "Счёт на оплату № 12 от 1 декабря 2026 г."
+            if language == "ru"
+            else "2026 жылғы 1 желтоқсандағы № 12 төлем шоты"
+        )
         assert title in text
         for expected in ("KZ86125KZT5004100100", "KCJBKZKX", "АО «Банк ЦентрКредит»", "19", "859"):
             assert expected in text, expected

@@ -52,3 +52,11 @@ def test_dates_and_numbers() -> None:
     assert format_money(Decimal("1250.5")) == "1 250,50"
     assert format_quantity(Decimal("1.500")) == "1,5"
     assert format_quantity(Decimal("3")) == "3"
+
+
+def test_kazakh_attributive_dates() -> None:
+    assert date_in_words(dt.date(2026, 12, 1), "kk", attributive=True) == "2026 жылғы 1 желтоқсандағы"
+    assert date_in_words(dt.date(2026, 9, 5), "kk", attributive=True) == "2026 жылғы 5 қыркүйектегі"
+    assert date_in_words(dt.date(2026, 7, 8), "kk", attributive=True) == "2026 жылғы 8 шілдедегі"
+    assert date_in_words(dt.date(2026, 4, 2), "kk", attributive=True) == "2026 жылғы 2 сәуірдегі"
+    assert date_in_words(dt.date(2026, 4, 2), "ru", attributive=True) == "2 апреля 2026 г."
