@@ -34,7 +34,7 @@ from core.payments.model import Party, PaymentKind, PaymentOrder, Person, idempo
 from core.payments.mt102 import Mt102Error, mt102, mt102_file
 from core.payments.onec import onec_bytes, onec_text
 from core.payments.pdf import order_pdf
-from core.payments.texts import amount_in_words
+from core.payments.texts import amount_in_words, summary
 from core.payments.validate import (
     InvalidOrderError,
     OrderError,
@@ -80,6 +80,7 @@ __all__ = [
     "platform_fee_order",
     "platform_settings",
     "social_orders",
+    "summary",
     "tax_910_orders",
     "tax_office",
     "total",

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from num2words import num2words
 
-from core.payments.model import PaymentKind
+from core.calc.labels import label
+from core.explain import format_amount
+from core.payments.model import SOCIAL_KINDS, PaymentKind, PaymentOrder
 
 MONTHS_RU = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
@@ -31,7 +34,7 @@ NAMES: dict[PaymentKind, tuple[str, str]] = {
     PaymentKind.OPV: ("Обязательные пенсионные взносы (ОПВ)", "Міндетті зейнетақы жарналары (МЗЖ)"),
     PaymentKind.OPVR: (
         "Обязательные пенсионные взносы работодателя (ОПВР)",
-        "Жұмыс берушінің міндетті зейнетақы жарналары (ЖМЗЖ)",
+        "Жұмыс берушінің міндетті зейнетақы жарналары (МЗЖЖ)",
     ),
     PaymentKind.SO: ("Социальные отчисления (СО)", "Әлеуметтік аударымдар (ӘА)"),
     PaymentKind.VOSMS: (
@@ -79,3 +82,30 @@ def amount_in_words(amount: Decimal, lang: str = "ru") -> str:
     else:
         text = f"{num2words(whole, lang='ru')} тенге {tiyn:02d} тиын"
     return text[:1].upper() + text[1:]
+
+
+# kind → (ru, kk) short name for the chat summary
+SHORT: dict[PaymentKind, tuple[str, str]] = {
+    PaymentKind.IPN_910: ("ИПН (910)", "ЖТС (910)"),
+    PaymentKind.SOCIAL_TAX_910: ("соцналог (910)", "әлеуметтік салық (910)"),
+    PaymentKind.IPN_WITHHELD: ("ИПН работников", "қызметкерлер ЖТС"),
+    **{kind: label(kind.value) for kind in SOCIAL_KINDS},  # the engine's names of its lines
+    PaymentKind.PLATFORM_FEE: ("абонентская плата", "абоненттік төлем"),
+    PaymentKind.OWN_TRANSFER: ("перевод на карту", "картаға аудару"),
+}
+
+
+def summary(orders: Sequence[PaymentOrder], lang: str = "ru") -> str:
+    """ "К оплате за октябрь 2026 г.: ОПВ 30 000 ₸, …, итого 61 450 ₸ до 25.11.2026" (or Kazakh)."""
+    if not orders:
+        return "Нечего оплачивать." if lang != "kk" else "Төлейтін ештеңе жоқ."
+    kk = lang == "kk"
+    parts = ", ".join(f"{SHORT[o.kind][1 if kk else 0]} {format_amount(o.amount)}" for o in orders)
+    amount = format_amount(sum((o.amount for o in orders), Decimal(0)))
+    dues = [o.due for o in orders if o.due is not None]
+    when_ru, when_kk = period_words(orders[0].period)
+    if kk:
+        due = f", {min(dues):%d.%m.%Y} дейін" if dues else ""
+        return f"{when_kk} үшін төлеуге: {parts}, барлығы {amount}{due}"
+    due = f" до {min(dues):%d.%m.%Y}" if dues else ""
+    return f"К оплате за {when_ru}: {parts}, итого {amount}{due}"

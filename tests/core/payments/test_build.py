@@ -211,3 +211,17 @@ def test_idempotency_key_is_per_obligation(own_orders: list[PaymentOrder]) -> No
     card = CardAccount("KZ31601A000000000001", "HSBKKZKX")
     first = own_transfer_order(PAYER, card, Decimal(1000), on=ON, number=1)
     assert idempotency_key(first) == idempotency_key(own_transfer_order(PAYER, card, Decimal(1000), on=ON, number=2))
+
+
+def test_chat_summary(own_orders: list[PaymentOrder]) -> None:
+    from core.payments import summary
+
+    text = summary(own_orders)
+    assert text == (
+        "К оплате за октябрь 2026 г.: ОПВ 30 000 ₸, ОПВР 10 500 ₸, СО 15 000 ₸, ВОСМС 5 950 ₸, "
+        "итого 61 450 ₸ до 25.11.2026"
+    )
+    kk = summary(own_orders, "kk")
+    assert kk.startswith("2026 ж. қазан айы үшін төлеуге: МЗЖ 30 000 ₸")
+    assert kk.endswith("барлығы 61 450 ₸, 25.11.2026 дейін")
+    assert summary([]) == "Нечего оплачивать."
