@@ -208,14 +208,10 @@ class PaymentOrder:
         )
 
 
-def idempotency_key(order: PaymentOrder, attempt: int = 1) -> str:
-    """The bank idempotency key of paying ``order``: the same obligation (payer, kind, period, amount, beneficiary,
-    KNP/KBK, persons) gives the same key whatever day or number the order was built with, so a double tap, a
-    redelivered update or a resumed flow never pays twice. ``attempt`` > 1 only after a final rejection (e.g. the
-    user topped up the account), never for a retry of an unanswered send."""
-    if attempt < 1:
-        raise ValueError("attempt starts at 1")
-    what = {
+def substance(order: PaymentOrder) -> dict[str, Any]:
+    """What makes a payment the same payment whatever day or number it was built with: payer and account, kind,
+    period, amount, beneficiary, KNP/KBK, persons (and the purpose of a free transfer)."""
+    return {
         "payer": order.payer.idn,
         "account": order.payer.iban,
         "kind": order.kind.value,
@@ -226,5 +222,18 @@ def idempotency_key(order: PaymentOrder, attempt: int = 1) -> str:
         "persons": [[p.iin, str(p.amount), p.period] for p in order.persons],
         "purpose": order.purpose_ru if order.kind is PaymentKind.OWN_TRANSFER else "",
     }
-    digest = hashlib.sha256(json.dumps(what, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
-    return f"pay-{order.kind.value}-{order.period}-{digest}-{attempt}"
+
+
+def substance_digest(order: PaymentOrder) -> str:
+    """SHA-256 of ``substance`` (hex)."""
+    return hashlib.sha256(json.dumps(substance(order), sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def idempotency_key(order: PaymentOrder, attempt: int = 1) -> str:
+    """The bank idempotency key of paying ``order``: the same obligation (``substance``) gives the same key whatever
+    day or number the order was built with, so a double tap, a redelivered update or a resumed flow never pays twice.
+    ``attempt`` > 1 only after a final rejection (e.g. the user topped up the account), never for a retry of an
+    unanswered send."""
+    if attempt < 1:
+        raise ValueError("attempt starts at 1")
+    return f"pay-{order.kind.value}-{order.period}-{substance_digest(order)[:32]}-{attempt}"

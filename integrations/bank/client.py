@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -94,6 +95,11 @@ class HttpBank:
 
     async def status(self, order_id: str) -> BankOrder:
         return BankOrder.from_json(await self._call("GET", f"/v1/orders/{quote(order_id, safe='')}"))
+
+    async def open_sandbox_account(self, iban: str, holder: str, balance: Decimal) -> None:
+        """Sandbox only (local mode, tests): open or reset an account with a balance."""
+        body = {"iban": iban, "holder": holder, "balance": str(balance)}
+        await self._call("POST", "/v1/sandbox/accounts", json=body)
 
     async def statement(self, account: str, start: dt.date, end: dt.date) -> Statement:
         params = {"from": start.isoformat(), "to": end.isoformat()}

@@ -9,21 +9,21 @@ Life of an order (each step after its delay, evaluated whenever the bank is aske
 * after ``execute_delay``: enough money → the account is debited, ``executed`` (a beneficiary account held here is
   credited); else ``rejected`` / ``insufficient_funds``.
 
-Idempotency: a key seen before returns the same order (same id, no second debit); the same key with a different order
-is ``IdempotencyConflictError``. An identical order under a new key (same payer, number, date, amount, beneficiary,
+Idempotency: a key seen before returns the same order (same id, no second debit), even when the order was rebuilt
+with another date or number; the same key with a different payment (amount, accounts, persons…) is
+``IdempotencyConflictError``. An identical order under a new key (same payer, number, date, amount, beneficiary,
 KNP) while the first is not rejected is a duplicate: it is recorded and rejected at once with ``duplicate``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from core.payments import PaymentOrder, check_requisites
+from core.payments.model import substance_digest
 from integrations.bank.base import (
     BadRequestError,
     BankOrder,
@@ -84,11 +84,10 @@ class _Record:
 
 
 def fingerprint(order: PaymentOrder) -> str:
-    """What makes two orders "the same payment" for duplicate detection."""
-    raw = order.to_json()
-    for key in ("calculated", "verify", "due", "purpose_kk"):
-        raw.pop(key, None)
-    return hashlib.sha256(json.dumps(raw, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    """What a repeated idempotency key must carry to be the same request: the payment's substance (payer, account,
+    kind, period, amount, beneficiary, codes, persons) — not the document's date or number, so a flow resumed another
+    day that rebuilt the order gets the original back."""
+    return substance_digest(order)
 
 
 def _duplicate_key(order: PaymentOrder) -> tuple[str, ...]:

@@ -264,3 +264,17 @@ async def test_an_order_the_rules_cannot_check_is_rejected_not_a_crash(
     assert status.state is S.REJECTED
     assert status.reasons[0].code == "requisites:value_date_unsupported"
     assert (await bank.send(orders[1], "k-next")).state is S.CREATED  # the bank still works
+
+
+async def test_same_key_for_the_order_rebuilt_another_day_is_the_same_order(
+    bank: HttpBank, clock: ManualClock, orders: list[PaymentOrder]
+) -> None:
+    from core.payments import idempotency_key
+
+    first = await bank.send(orders[0], idempotency_key(orders[0]))
+    later = START.date() + dt.timedelta(days=3)
+    rebuilt = replace(orders[0], number="12", date=later, value_date=later)
+    assert (await bank.send(rebuilt, idempotency_key(rebuilt))).id == first.id
+    changed = replace(orders[0], amount=orders[0].amount + 1, calculated=orders[0].amount + 1)
+    with pytest.raises(IdempotencyConflictError):
+        await bank.send(changed, idempotency_key(orders[0]))
