@@ -116,6 +116,14 @@ def _persons(
     return tuple(out)
 
 
+def _same_period(period: str, own: CalcResult | None, employees: Sequence[Employee]) -> None:
+    """The results must be for the month being paid (a mix-up would pay the wrong amounts)."""
+    results = ([own] if own is not None else []) + [e.payroll for e in employees]
+    for result in results:
+        if result.period != period:
+            raise CalcInputError(f"a {result.kind} result for {result.period} cannot pay {period}")
+
+
 def social_orders(
     payer: Payer,
     period: Month | str,
@@ -130,6 +138,7 @@ def social_orders(
     list of persons: the ИП himself from ``own`` (``self_payments``) and each employee from their ``payroll``."""
     month = Month.of(period)
     period = month.iso()
+    _same_period(period, own, employees)
     due = social_payments_due(month.year, month.month)
     value_date = value_date or on
     orders: list[PaymentOrder] = []

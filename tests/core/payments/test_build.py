@@ -225,3 +225,10 @@ def test_chat_summary(own_orders: list[PaymentOrder]) -> None:
     assert kk.startswith("2026 ж. қазан айы үшін төлеуге: МЗЖ 30 000 ₸")
     assert kk.endswith("барлығы 61 450 ₸, 25.11.2026 дейін")
     assert summary([]) == "Нечего оплачивать."
+
+
+def test_results_of_another_month_are_refused() -> None:
+    with pytest.raises(ValueError, match="cannot pay 2026-10"):
+        monthly_orders(PAYER, "2026-10", own=self_payments("2026-09", Decimal(300_000)), on=ON)
+    with pytest.raises(ValueError, match="payroll result for 2026-11"):
+        monthly_orders(PAYER, "2026-10", own=None, employees=[employee(period="2026-11")], on=ON)
