@@ -147,6 +147,13 @@ async def issue(
     existing = await _by_key(session, user_id, idempotency_key)
     if existing is not None:
         return _repeat(existing, draft)
+    for ref in (draft.corrects, draft.source):
+        if (
+            ref is not None
+            and ref.document_id is not None
+            and await get_issued(session, user_id, ref.document_id) is None
+        ):
+            raise DocumentConflictError("the referenced document is not one of the user's")
     if counterparty_id is None and draft.buyer.bin_iin:
         from core.counterparties import remember
 

@@ -175,3 +175,15 @@ async def test_list_filters(database: Database) -> None:
         assert [d.id for d in await list_issued(s, uid, kind="invoice")] == [a.id, c.id]
         assert [d.id for d in await list_issued(s, uid, start=dt.date(2026, 12, 1))] == [c.id, b.id]
         assert [d.id for d in await list_issued(s, uid, counterparty_id=c.counterparty_id)] == [c.id]
+
+
+async def test_references_must_be_the_users_own(database: Database) -> None:
+    uid, other = await _user(database, "a"), await _user(database, "b")
+    async with database.transaction() as s:
+        theirs = await issue(s, other, _draft(), "t")
+        with pytest.raises(DocumentConflictError, match="not one of the user's"):
+            await issue(s, uid, replace(_draft("act"), source=theirs.reference()), "steal")
+        with pytest.raises(DocumentConflictError, match="no such document"):
+            await issue_correction(s, uid, theirs.id, _draft(), "fix")
+        with pytest.raises(DocumentConflictError, match="no such invoice"):
+            await issue_act_for_invoice(s, uid, theirs.id, dt.date(2026, 12, 2), "act")
