@@ -100,9 +100,9 @@ def order_pdf(order: PaymentOrder) -> bytes:
     pdf.cell(WIDTH, 5, "Төлем тапсырмасы", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.cell(WIDTH, 6, f"Дата / Күні: {order.date:%d.%m.%Y}", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     payer, ben = order.payer, order.beneficiary
-    _party(pdf, "Отправитель денег / Ақша жіберуші", payer.name, payer.idn, payer.iban, "КОд / ЖТК", payer.code)
+    _party(pdf, "Отправитель денег / Ақша жіберуші", payer.name, payer.idn, payer.iban, "КОд", payer.code)
     _row(pdf, "Банк отправителя / Жіберушінің банкі", f"{payer.bank or '—'}, БИК {payer.bic}")
-    _party(pdf, "Бенефициар / Бенефициар", ben.name, ben.idn, ben.iban, "КБе / БАК", ben.code)
+    _party(pdf, "Бенефициар / Бенефициар", ben.name, ben.idn, ben.iban, "КБе", ben.code)
     _row(pdf, "Банк бенефициара / Бенефициар банкі", f"{ben.bank or '—'}, БИК {ben.bic}")
     _row(pdf, "Сумма / Сома", format_amount(order.amount).replace("₸", "KZT"))
     _row(pdf, "Сумма прописью", amount_in_words(order.amount, "ru"))

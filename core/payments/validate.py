@@ -147,7 +147,7 @@ def _party(party: Party, role: str, rules: _Rules, errors: list[OrderError]) -> 
             )
         )
     if not KBE_RE.match(party.code):
-        label_ru, label_kk = ("КОд", "ТК") if role == "payer" else ("КБе", "БАК")
+        label_ru = label_kk = "КОд" if role == "payer" else "КБе"
         errors.append(
             OrderError(
                 "kbe_invalid",
