@@ -7,6 +7,7 @@ binding's ``last_inbound_at`` and ``status``; the outbox row's ``delivery_status
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -109,20 +110,47 @@ class SqlWindows:
 
 
 class SqlStatuses:
-    """Statuses against the outbox row that sent the message (replies sent inline have no row: nothing to do)."""
+    """Statuses against the outbox row that sent the message (replies sent inline have no row: nothing to do).
 
-    def __init__(self, database: Database) -> None:
+    Meta may report "sent" before the sender has stored the message id on its row (the two race); such a status is
+    kept (bounded, ``keep_seconds``) and applied again with each later notification."""
+
+    def __init__(self, database: Database, *, keep_seconds: float = 600.0, max_pending: int = 10_000) -> None:
         self.database = database
+        self.keep_seconds = keep_seconds
+        self.max_pending = max_pending
+        self.pending: dict[str, tuple[DeliveryStatus, float]] = {}
 
     async def record(self, status: DeliveryStatus) -> None:
+        now = time.monotonic()
+        waiting = [s for s, since in self.pending.values() if now - since < self.keep_seconds]
+        self.pending.clear()
+        for earlier in [*waiting, status]:
+            if not await self._apply(earlier):
+                self._keep(earlier, now)
+
+    def _keep(self, status: DeliveryStatus, now: float) -> None:
+        kept = self.pending.get(status.message_id)
+        if kept is None or _RANK.get(status.status, 0) > _RANK.get(kept[0].status, 0):
+            self.pending[status.message_id] = (status, kept[1] if kept else now)
+        while len(self.pending) > self.max_pending:
+            self.pending.pop(next(iter(self.pending)))
+
+    async def _apply(self, status: DeliveryStatus) -> bool:
+        """False when no outbox row carries the message id (yet)."""
         async with self.database.transaction() as session:
-            current = await session.scalar(
-                select(OutboxMessage.delivery_status).where(
-                    OutboxMessage.channel == CHANNEL, OutboxMessage.provider_message_id == status.message_id
+            row = (
+                await session.execute(
+                    select(OutboxMessage.id, OutboxMessage.delivery_status).where(
+                        OutboxMessage.channel == CHANNEL, OutboxMessage.provider_message_id == status.message_id
+                    )
                 )
-            )
-            if _RANK.get(status.status, 0) > _RANK.get(current or "", 0):
+            ).first()
+            if row is None:
+                return False
+            if _RANK.get(status.status, 0) > _RANK.get(row.delivery_status or "", 0):
                 await record_delivery(session, CHANNEL, status.message_id, status.status)
+            return True
 
 
 class MemoryChoices:

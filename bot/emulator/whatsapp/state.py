@@ -118,7 +118,7 @@ class WhatsAppEmulator:
         self.sent_notifications: dict[str, JsonDict] = {}
         self.queued = ChangeNotifier()  # a notification is waiting for the webhook
         self.changes = ChangeNotifier()  # a chat changed (the web chat waits on it)
-        self.failures: list[tuple[int, str | None]] = []
+        self.failures: list[tuple[int | None, str | None]] = []  # None: a send let through
         self.closed = False
         self._phones = itertools.count(77010000001)
 
@@ -131,9 +131,9 @@ class WhatsAppEmulator:
     def now(self) -> int:
         return int(self.clock.unix_time())
 
-    def fail_next(self, code: int, *, chat_id: str | None = None, times: int = 1) -> None:
-        """The next ``times`` sends (to ``chat_id``, or anyone) fail with ``code`` (rate and error tests)."""
-        self.failures += [(code, chat_id)] * times
+    def fail_next(self, code: int, *, chat_id: str | None = None, times: int = 1, after: int = 0) -> None:
+        """After ``after`` good sends, the next ``times`` sends (to ``chat_id``, or anyone) fail with ``code``."""
+        self.failures += [(None, chat_id)] * after + [(code, chat_id)] * times
 
     def send(self, request: JsonDict) -> JsonDict:
         """``POST /{phone_number_id}/messages``: validate, check window/template/rates, store; the API's answer."""
@@ -207,7 +207,9 @@ class WhatsAppEmulator:
         for index, (code, target) in enumerate(self.failures):
             if target is None or target == chat_id:
                 del self.failures[index]
-                raise GraphError(code, "injected by the emulator")
+                if code is not None:
+                    raise GraphError(code, "injected by the emulator")
+                return
 
     def _check_template(self, template: Any) -> None:
         if not isinstance(template, dict):
