@@ -18,7 +18,7 @@ from core.calendar.deadlines import f910_deadlines, social_payments_due
 from core.identity import iin_birth_date
 from core.payments.codes import PlatformSettings, TaxOffice, code, platform_settings
 from core.payments.model import Party, PaymentKind, PaymentOrder, Person
-from core.payments.texts import NAMES, purpose
+from core.payments.texts import NAMES, penalty_purpose, purpose
 
 ZERO = Decimal(0)
 
@@ -85,15 +85,17 @@ _SOCIAL: tuple[tuple[PaymentKind, str | None, str], ...] = (
 )
 
 
-def _gov_corp(kind: PaymentKind, on: dt.date) -> tuple[Party, str, str | None, tuple[str, ...]]:
-    req = payment_requisites(kind.value, on)
+def _gov_corp(kind: PaymentKind, on: dt.date, penalty: bool = False) -> tuple[Party, str, str | None, tuple[str, ...]]:
+    req = payment_requisites(kind.value, on, penalty=penalty)
     assert req.beneficiary is not None
     assert req.beneficiary_bin is not None
     return Party(req.beneficiary, req.beneficiary_bin, req.iik, req.bic, req.kbe), req.knp, req.kbk, req.verify
 
 
-def _treasury(payment: str, office: TaxOffice, on: dt.date) -> tuple[Party, str, str | None, tuple[str, ...]]:
-    req = payment_requisites(payment, on)
+def _treasury(
+    payment: str, office: TaxOffice, on: dt.date, penalty: bool = False
+) -> tuple[Party, str, str | None, tuple[str, ...]]:
+    req = payment_requisites(payment, on, penalty=penalty)
     party = Party(office.name, office.bin, req.iik, req.bic, req.kbe, req.bank or "")
     return party, req.knp, req.kbk, req.verify + office.verify
 
@@ -368,3 +370,62 @@ def own_transfer_order(
 def total(orders: Sequence[PaymentOrder]) -> Decimal:
     """Sum of the orders' amounts."""
     return sum((o.amount for o in orders), ZERO)
+
+
+# penalty kinds → the engine's payment for ``payment_requisites``
+_PENALTY_PAYMENTS = {
+    PaymentKind.OPV: "opv",
+    PaymentKind.OPVR: "opvr",
+    PaymentKind.SO: "so",
+    PaymentKind.VOSMS: "vosms",
+    PaymentKind.IPN_910: "ipn_self",
+    PaymentKind.SOCIAL_TAX_910: "social_tax",
+    PaymentKind.IPN_WITHHELD: "ipn_withheld",
+}
+
+
+def penalty_order(
+    payer: Payer,
+    kind: PaymentKind,
+    period: str,
+    penalty: CalcResult,
+    *,
+    on: dt.date,
+    number: int,
+    office: TaxOffice | None = None,
+    value_date: dt.date | None = None,
+) -> PaymentOrder:
+    """Пеня on the ИП's own ``kind`` payment for ``period`` (YYYY-MM or YYYY-Hn): the amount is ``penalty.total``
+    (``core.notices.penalty_interest``); the penalty KNP (019, 098, 017, 124, 912); taxes need the ``office``; a
+    social penalty lists the ИП as the person."""
+    if kind not in _PENALTY_PAYMENTS:
+        raise CalcInputError(f"no penalty order for {kind.value}")
+    amount = penalty.total
+    value_date = value_date or on
+    if kind.social:
+        beneficiary, knp, kbk, verify = _gov_corp(kind, value_date, penalty=True)
+        persons: tuple[Person, ...] = (Person.named(payer.iin, payer.full_name, payer.born(), period, amount),)
+    else:
+        if office is None:
+            raise CalcInputError("a tax penalty needs the tax office (УГД)")
+        beneficiary, knp, kbk, verify = _treasury(_PENALTY_PAYMENTS[kind], office, value_date, penalty=True)
+        persons = ()
+    ru, kk = penalty_purpose(kind, period)
+    return PaymentOrder(
+        kind=kind,
+        number=str(number),
+        date=on,
+        value_date=value_date,
+        period=period,
+        payer=payer.party(value_date),
+        beneficiary=beneficiary,
+        knp=knp,
+        kbk=kbk,
+        amount=amount,
+        purpose_ru=ru,
+        purpose_kk=kk,
+        persons=persons,
+        calculated=amount,
+        verify=verify,
+        penalty=True,
+    )

@@ -149,6 +149,7 @@ class PaymentOrder:
     calculated: Decimal | None = None
     due: dt.date | None = None
     verify: tuple[str, ...] = field(default=())
+    penalty: bool = False  # пеня on the payment of this kind (penalty KNP)
 
     @property
     def social(self) -> bool:
@@ -180,6 +181,7 @@ class PaymentOrder:
             "calculated": None if self.calculated is None else str(self.calculated),
             "due": None if self.due is None else self.due.isoformat(),
             "verify": list(self.verify),
+            "penalty": self.penalty,
         }
 
     @classmethod
@@ -205,6 +207,7 @@ class PaymentOrder:
             calculated=None if calculated is None else Decimal(str(calculated)),
             due=None if due is None else dt.date.fromisoformat(due),
             verify=tuple(str(v) for v in raw.get("verify", [])),
+            penalty=bool(raw.get("penalty", False)),
         )
 
 
@@ -218,7 +221,7 @@ def substance(order: PaymentOrder) -> dict[str, Any]:
         "period": order.period,
         "amount": str(order.amount),
         "beneficiary": [order.beneficiary.idn, order.beneficiary.iban],
-        "codes": [order.knp, order.kbk],
+        "codes": [order.knp, order.kbk, order.penalty],
         "persons": [[p.iin, str(p.amount), p.period] for p in order.persons],
         "purpose": order.purpose_ru if order.kind is PaymentKind.OWN_TRANSFER else "",
     }

@@ -93,7 +93,7 @@ def order_pdf(order: PaymentOrder) -> bytes:
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     pdf.add_page()
-    title = "МАССОВОЕ ПЛАТЁЖНОЕ ПОРУЧЕНИЕ" if order.social else "ПЛАТЁЖНОЕ ПОРУЧЕНИЕ"
+    title = "МАССОВОЕ ПЛАТЁЖНОЕ ПОРУЧЕНИЕ" if order.persons else "ПЛАТЁЖНОЕ ПОРУЧЕНИЕ"
     _font(pdf, 13, bold=True)
     pdf.cell(WIDTH, 8, f"{title} № {order.number}", align="C", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     _font(pdf, 9)

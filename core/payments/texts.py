@@ -73,6 +73,14 @@ def purpose(kind: PaymentKind, period: str, *, persons: int = 0) -> tuple[str, s
     return ru, kk
 
 
+def penalty_purpose(kind: PaymentKind, period: str) -> tuple[str, str]:
+    """ "Пеня: <purpose>" / "Өсімпұл: <purpose>"."""
+    ru, kk = purpose(kind, period)
+    if ru[1:2].islower():  # keep abbreviations such as "ИПН"
+        ru = ru[:1].lower() + ru[1:]
+    return f"Пеня: {ru}", f"Өсімпұл: {kk}"
+
+
 def amount_in_words(amount: Decimal, lang: str = "ru") -> str:
     """``Decimal("61450")`` → "Шестьдесят одна тысяча четыреста пятьдесят тенге 00 тиын" (or Kazakh)."""
     whole = int(amount)

@@ -232,3 +232,26 @@ def test_results_of_another_month_are_refused() -> None:
         monthly_orders(PAYER, "2026-10", own=self_payments("2026-09", Decimal(300_000)), on=ON)
     with pytest.raises(ValueError, match="payroll result for 2026-11"):
         monthly_orders(PAYER, "2026-10", own=None, employees=[employee(period="2026-11")], on=ON)
+
+
+def test_penalty_orders_use_the_penalty_knp() -> None:
+    from core.notices.penalty import penalty_interest
+    from core.payments import penalty_order
+
+    social = penalty_interest(Decimal(30_000), dt.date(2026, 10, 26), ON, kind="social")
+    opv = penalty_order(PAYER, PaymentKind.OPV, "2026-09", social, on=ON, number=1)
+    assert (opv.knp, opv.kbk, opv.amount, opv.penalty) == ("019", None, social.total, True)
+    assert [(p.iin, p.amount) for p in opv.persons] == [(PAYER.iin, social.total)]
+    assert opv.purpose_ru.startswith("Пеня: обязательные пенсионные взносы")
+    assert opv.purpose_kk.startswith("Өсімпұл:")
+    assert validate(opv) == []
+    tax = penalty_interest(Decimal(360_000), dt.date(2026, 8, 25), ON)
+    ipn = penalty_order(PAYER, PaymentKind.IPN_910, "2026-H1", tax, on=ON, number=2, office=tax_office("astana", ON))
+    assert (ipn.knp, ipn.kbk, ipn.amount) == ("912", "101202", tax.total)
+    assert ipn.purpose_ru.startswith("Пеня: ИПН")
+    assert validate(ipn) == []
+    assert PaymentOrder.from_json(ipn.to_json()) == ipn
+    with pytest.raises(ValueError, match="tax office"):
+        penalty_order(PAYER, PaymentKind.IPN_910, "2026-H1", tax, on=ON, number=3)
+    with pytest.raises(ValueError, match="no penalty order"):
+        penalty_order(PAYER, PaymentKind.PLATFORM_FEE, "2026-10", tax, on=ON, number=3)
