@@ -63,6 +63,7 @@ COMMANDS: dict[str, str] = {
     "deadlines": Flow.DEADLINES,
     "delete": Flow.ERASE,
     "menu": Flow.MENU,
+    "file": Flow.FILING,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
@@ -79,7 +80,7 @@ INTENT_FLOWS: dict[str, str] = {
     "record_expense": Flow.EXPENSE,
     "show_taxes": Flow.TAXES,
     "pay_taxes": Flow.TAXES,
-    "file_declaration": Flow.TAXES,
+    "file_declaration": Flow.FILING,
     "show_deadlines": Flow.DEADLINES,
     "show_income": Flow.SUMMARY,
     "help": Flow.HELP,

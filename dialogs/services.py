@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from decimal import Decimal
+from typing import Any
 
+from dialogs.effects.ports import CabinetAnswer, EffectUnavailable, SignCheck, SignDocument, SignLink, SignRefused
 from dialogs.i18n import Lang
 from dialogs.keyword_nlu import KeywordInterpreter
 from dialogs.ports import (
@@ -190,3 +192,97 @@ def default_services() -> Services:
         calendar=CoreCalendar(),
         consultant=CoreConsultant(),
     )
+
+
+# ---- effects: filing 910.00 and payments (dialogs.effects.ports), bound to the integrations --------------------
+# The adapters import the integrations lazily: the dialogs stay importable without them and import no HTTP stack.
+
+
+class EgovPhoneSigning:
+    """``PhoneSigning`` over ``integrations.signing.egov_mobile.EgovMobileService`` (its aiohttp sub-app, mounted
+    by the runtime under ``service.base_url``, is what eGov mobile talks to)."""
+
+    def __init__(self, service: Any) -> None:
+        self.service = service
+
+    def request(self, xml: bytes, document: SignDocument) -> SignLink:
+        from integrations.signing import SigningContext
+
+        context = SigningContext(
+            user_id=document.user_id,
+            document_id=document.document_id,
+            purpose=document.purpose,
+            title_ru=document.title_ru,
+            title_kk=document.title_kk,
+            expected_iin=document.expected_iin,
+        )
+        made = self.service.create(xml, context)
+        return SignLink(made.id, made.deep_link, made.qr_png, made.expires_at)
+
+    def check(self, request_id: str) -> SignCheck:
+        from integrations.signing import SigningError
+
+        try:
+            found = self.service.status(request_id)
+        except SigningError:
+            return SignCheck("unknown")  # a restart forgot the request: the user gets a new link
+        state = str(found.state)
+        if state == "signed" and found.signed_xml is not None:
+            return SignCheck("signed", bytes(found.signed_xml))
+        return SignCheck("pending" if state == "pending" else "expired")
+
+
+class KeptKeySigning:
+    """``KeptSigning`` over ``integrations.signing.KeyVault`` + ``KeptKeySigner`` (which audits every use)."""
+
+    def __init__(self, vault: Any, signer: Any) -> None:
+        self.vault = vault
+        self.signer = signer
+
+    async def has_key(self, user_id: str) -> bool:
+        return bool(await self.vault.has_key(user_id))
+
+    async def sign(self, xml: bytes, document: SignDocument) -> bytes:
+        from integrations.signing import SigningContext, SigningError
+
+        context = SigningContext(
+            document.user_id,
+            document.document_id,
+            document.purpose,
+            document.title_ru,
+            document.title_kk,
+            document.expected_iin,
+        )
+        try:
+            return bytes(await self.signer.sign_xml(xml, context))
+        except SigningError as exc:
+            raise SignRefused(exc.code) from None
+
+
+class CabinetAdapter:
+    """``Cabinet`` over an ``integrations.tax_cabinet.TaxCabinet`` (``LocalTaxCabinet`` / ``HttpTaxCabinet``)."""
+
+    def __init__(self, cabinet: Any) -> None:
+        self.cabinet = cabinet
+
+    async def submit(self, signed_xml: bytes, idempotency_key: str) -> CabinetAnswer:
+        from integrations.tax_cabinet import TaxCabinetError
+
+        try:
+            found = await self.cabinet.submit(signed_xml, idempotency_key)
+        except TaxCabinetError as exc:
+            if exc.code in ("transport", "server"):
+                raise EffectUnavailable(exc.code) from None
+            raise
+        return CabinetAnswer(found.registration_number, str(found.status), tuple(found.reasons))
+
+    async def status(self, registration_number: str) -> CabinetAnswer:
+        from integrations.tax_cabinet import TaxCabinetError
+
+        try:
+            found = await self.cabinet.status(registration_number)
+        except TaxCabinetError as exc:
+            if exc.code in ("transport", "server"):
+                raise EffectUnavailable(exc.code) from None
+            raise
+        return CabinetAnswer(registration_number, str(found.status), tuple(found.reasons))

@@ -21,6 +21,8 @@ class Flow:
     ERASE: Final = "del"
     CONSULT: Final = "ask"
     LANGUAGE: Final = "lng"
+    FILING: Final = "fil"
+    PAYMENT: Final = "pay"
 
 
 class Onboarding:
@@ -51,3 +53,21 @@ class Settings:
 
 class Erase:
     CONFIRM: Final = "confirm"
+
+
+class Filing:
+    """Steps of filing 910.00 from the chat (``flows/filing.py``)."""
+
+    NAME: Final = "name"
+    SUMMARY: Final = "summary"
+    CHOICE: Final = "choice"
+    SIGNING: Final = "signing"
+    FILED: Final = "filed"
+
+
+class Payment:
+    """Steps of paying the month's social payments (``flows/payment.py``)."""
+
+    OFFER: Final = "offer"
+    CONFIRM: Final = "confirm"
+    SENT: Final = "sent"

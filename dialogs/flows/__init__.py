@@ -11,6 +11,7 @@ def registry() -> dict[str, FlowHandler]:
         deadlines,
         entries,
         erase,
+        filing,
         help,
         language,
         menu,
@@ -33,5 +34,6 @@ def registry() -> dict[str, FlowHandler]:
         erase.EraseFlow(),
         consult.ConsultFlow(),
         language.LanguageFlow(),
+        filing.FilingFlow(),
     ]
     return {h.name: h for h in handlers}

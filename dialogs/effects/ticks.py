@@ -1,0 +1,40 @@
+"""The worker's ticks for the chat's effects: follow filings (and payments) to their final status and push it.
+
+``poll_filings(session, now, ports)`` — call it every minute or so inside a transaction the worker commits (like
+``dialogs.reminders.scheduler_tick``). It picks up a phone signature that arrived while nobody pressed «Проверить
+подпись», resubmits a signed declaration the cabinet did not answer (same idempotency key), and reads the status of
+submitted ones; each change is audited (actor ``system``) and queued once in the outbox
+(``dedupe_key = filing:<effect>:<status>``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from dialogs.effects.ports import FilingPorts
+from dialogs.effects.store import EffectStore
+
+
+@dataclass(frozen=True, slots=True)
+class PollReport:
+    looked_at: int
+    pushed: int
+
+
+async def poll_filings(session: AsyncSession, now: dt.datetime, ports: FilingPorts) -> PollReport:
+    from dialogs.flows.filing import KIND, advance_filing, status_push
+
+    effects = EffectStore(session)
+    rows = await effects.in_status(KIND, ("signing", "signed", "submitted"))
+    pushed = 0
+    for row in rows:
+        moved, what = await advance_filing(effects, ports, row, actor="system")
+        if what not in ("submitted", "processed", "rejected"):
+            continue
+        lang = await effects.language(moved.user_id)
+        await effects.push(moved.user_id, status_push(moved, lang), f"filing:{moved.id}:{moved.status}", now)
+        pushed += 1
+    return PollReport(len(rows), pushed)
