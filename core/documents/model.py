@@ -114,6 +114,14 @@ class Document:
         """The JSON snapshot kept in storage (decimals and dates as strings)."""
         return cast(dict[str, Any], _jsonable(asdict(self)))
 
+    def checked(self) -> Document:
+        """The same document validated as its JSON would be (БИН/ИИН, IBAN, amounts…); ``DocumentInputError``.
+
+        A chat flow that builds a ``Document`` directly gets the same checks as the CLI's input, and what storage
+        keeps can always be read back.
+        """
+        return from_mapping(self.to_content(), kind=None, need_number=False)
+
     @classmethod
     def from_content(cls, content: Mapping[str, Any]) -> Document:
         """Read back a snapshot written by ``to_content``."""

@@ -140,10 +140,12 @@ async def issue(
 ) -> IssuedDocument:
     """Issue ``draft`` with the next number of its type and year (its ``number`` is replaced).
 
+    ``draft`` is validated first (``Document.checked``: ``DocumentInputError`` names the bad field).
     The buyer is remembered as a counterparty when it has a БИН/ИИН and no ``counterparty_id`` is given. The caller
     commits. References in ``draft.corrects``/``draft.source`` with a ``document_id`` become ``corrects_id`` and
     ``source_document_id``.
     """
+    draft = draft.checked()
     existing = await _by_key(session, user_id, idempotency_key)
     if existing is not None:
         return _repeat(existing, draft)

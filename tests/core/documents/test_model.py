@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from core.documents import DocumentInputError, from_mapping, totals, vat_rate
 from core.documents.model import Document
@@ -102,3 +104,26 @@ def test_content_round_trip() -> None:
 def test_huge_line_refused() -> None:
     with pytest.raises(DocumentInputError, match=r"items\[0\]: the line amount is too large"):
         from_mapping(_with("items.0.price", "10000000000000"), kind="invoice")
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.decimals(min_value=Decimal("0.001"), max_value=Decimal(10000), places=3),
+            st.decimals(min_value=Decimal(0), max_value=Decimal(10_000_000), places=2),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["2025-06-30", "2026-06-30"]),
+)
+def test_totals_add_up(lines: list[tuple[Decimal, Decimal]], date: str) -> None:
+    items = [{"description": "x", "quantity": str(q), "price": str(p)} for q, p in lines]
+    sums = totals(from_mapping(vat_payer(document_data(items=items, date=date)), kind="invoice"))
+    rate = Decimal("0.12") if date.startswith("2025") else Decimal("0.16")
+    assert sums.rate == rate
+    for line, (q, p) in zip(sums.lines, lines, strict=True):
+        assert line.amount == (q * p).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        assert line.vat == (line.amount * rate).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+        assert line.gross == line.amount + line.vat
+    assert sums.gross == sums.net + (sums.vat or 0) == sum(line.gross for line in sums.lines)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from core.documents import (
     Document,
     DocumentConflictError,
+    DocumentInputError,
     corrections_of,
     find_issued,
     from_mapping,
@@ -187,3 +188,12 @@ async def test_references_must_be_the_users_own(database: Database) -> None:
             await issue_correction(s, uid, theirs.id, _draft(), "fix")
         with pytest.raises(DocumentConflictError, match="no such invoice"):
             await issue_act_for_invoice(s, uid, theirs.id, dt.date(2026, 12, 2), "act")
+
+
+async def test_a_directly_built_bad_document_is_refused(database: Database) -> None:
+    uid = await _user(database)
+    bad = replace(_draft(), buyer=replace(_draft().buyer, bin_iin="240140000121"))
+    async with database.transaction() as s:
+        with pytest.raises(DocumentInputError, match=r"buyer\.bin_iin"):
+            await issue(s, uid, bad, "bad")
+        assert await list_issued(s, uid) == []
