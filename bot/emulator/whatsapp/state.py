@@ -394,4 +394,4 @@ def choices_of(message: JsonDict, templates: TemplateRegistry | None = None) -> 
 
 
 def _wamid() -> str:
-    return "wamid." + base64.b64encode(secrets.token_bytes(24)).decode().rstrip("=")
+    return "wamid." + base64.urlsafe_b64encode(secrets.token_bytes(24)).decode().rstrip("=")

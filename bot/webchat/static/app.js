@@ -19,6 +19,7 @@
       if (el.title) el.title = t(el.dataset.i18nLabel);
     });
     document.title = t("title");
+    if (state.channel) showChannelNote();
     $("language").value = state.lang;
   }
 
@@ -254,8 +255,19 @@
     openChat(user.id, user.language);
   }
 
+  function showChannelNote() {
+    // each channel's real constraints, so the person sees why a reply looks as it does (WhatsApp: 3 buttons, lists)
+    const note = $("channel-note");
+    if (!note) return;
+    const text = state.channel === "whatsapp" ? t("whatsappNote") : "";
+    note.textContent = text;
+    note.hidden = !text;
+    document.body.dataset.channel = state.channel || "";
+  }
+
   async function selectChannel(name) {
     state.channel = name;
+    showChannelNote();
     localStorage.setItem("webchat.channel", name);
     state.poll += 1;
     const users = await loadUsers();
