@@ -64,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "delete": Flow.ERASE,
     "menu": Flow.MENU,
     "file": Flow.FILING,
+    "pay": Flow.PAYMENT,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
@@ -79,7 +80,7 @@ INTENT_FLOWS: dict[str, str] = {
     "record_income": Flow.INCOME,
     "record_expense": Flow.EXPENSE,
     "show_taxes": Flow.TAXES,
-    "pay_taxes": Flow.TAXES,
+    "pay_taxes": Flow.PAYMENT,
     "file_declaration": Flow.FILING,
     "show_deadlines": Flow.DEADLINES,
     "show_income": Flow.SUMMARY,

@@ -9,10 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from dialogs.effects.ports import CabinetAnswer, EffectUnavailable, SignCheck, SignDocument, SignLink, SignRefused
+from dialogs.effects.ports import (
+    BankAnswer,
+    CabinetAnswer,
+    EffectServices,
+    EffectUnavailable,
+    FilingPorts,
+    PayerAccount,
+    PaymentPorts,
+    SignCheck,
+    SignDocument,
+    SignLink,
+    SignRefused,
+)
 from dialogs.i18n import Lang
 from dialogs.keyword_nlu import KeywordInterpreter
 from dialogs.ports import (
@@ -286,3 +299,121 @@ class CabinetAdapter:
                 raise EffectUnavailable(exc.code) from None
             raise
         return CabinetAnswer(registration_number, str(found.status), tuple(found.reasons))
+
+
+class BankAdapter:
+    """``BankPort`` over an ``integrations.bank.Bank`` (``LocalBank`` / ``HttpBank``)."""
+
+    def __init__(self, bank: Any) -> None:
+        self.bank = bank
+
+    @staticmethod
+    def _answer(found: Any) -> BankAnswer:
+        reasons = tuple((r.code, r.text_ru, r.text_kk) for r in found.reasons)
+        return BankAnswer(found.id, found.number, str(found.state), reasons)
+
+    async def send(self, order: Any, idempotency_key: str) -> BankAnswer:
+        from integrations.bank import BankError
+
+        try:
+            return self._answer(await self.bank.send(order, idempotency_key))
+        except BankError as exc:
+            if exc.code in ("transport", "server"):
+                raise EffectUnavailable(exc.code) from None
+            raise
+
+    async def status(self, order_id: str) -> BankAnswer:
+        from integrations.bank import BankError
+
+        try:
+            return self._answer(await self.bank.status(order_id))
+        except BankError as exc:
+            if exc.code in ("transport", "server"):
+                raise EffectUnavailable(exc.code) from None
+            raise
+
+
+def sandbox_iban(user_id: str, bank_code: str = "722S") -> str:
+    """A valid KZ IBAN for a user's sandbox account (mod-97 check digits), stable per user."""
+    bban = f"{bank_code}{int(user_id):012d}"
+    digits = "".join(str(int(ch, 36)) for ch in f"{bban}KZ00")
+    return f"KZ{98 - int(digits) % 97:02d}{bban}"
+
+
+class SandboxAccounts:
+    """``Accounts`` for local mode: each user gets an account in the ``SandboxBank`` with ``balance`` on it."""
+
+    def __init__(self, sandbox: Any, balance: Decimal = Decimal(1_000_000), bic: str = "CASPKZKA") -> None:
+        self.sandbox = sandbox
+        self.balance = balance
+        self.bic = bic
+        self._opened: set[str] = set()
+
+    async def account(self, user_id: str, iin: str) -> PayerAccount | None:
+        iban = sandbox_iban(user_id)
+        if iban not in self._opened:
+            self.sandbox.open_account(iban, iin, self.balance)
+            self._opened.add(iban)
+        return PayerAccount(iban, self.bic, "Sandbox Bank")
+
+
+@dataclass(slots=True)
+class LocalEffects:
+    """The sandboxes behind local mode's effect ports (see ``local_effect_services``)."""
+
+    cabinet: Any  # integrations.tax_cabinet.SandboxCabinet
+    egov: Any  # integrations.signing.egov_mobile.EgovMobileService: mount app.create_egov_app(egov) at its base_url
+    bank: Any  # integrations.bank.SandboxBank
+    filing: FilingPorts
+    payment: PaymentPorts
+
+
+def local_effects(
+    egov_base_url: str,
+    *,
+    test_mode: bool = False,
+    clock: Any = None,
+    key_vault: Any = None,
+    account_balance: Decimal = Decimal(1_000_000),
+) -> LocalEffects:
+    """Local mode: the sandbox tax cabinet and bank in process, eGov mobile signing served at ``egov_base_url``
+    (the runtime mounts ``integrations.signing.egov_mobile.app.create_egov_app(result.egov)`` there), and — when
+    ``key_vault`` (a ``KeyVault``) is given — the opt-in kept key. ``test_mode`` accepts the NCA test keys and ИИН."""
+    from integrations.bank import LocalBank, SandboxBank
+    from integrations.signing import CertificatePolicy, KeptKeySigner
+    from integrations.signing.egov_mobile import EgovMobileService
+    from integrations.tax_cabinet import LocalTaxCabinet, SandboxCabinet, SystemClock
+
+    clock = clock or SystemClock()
+    policy = CertificatePolicy(allow_test_keys=test_mode, clock=clock.now)
+    cabinet = SandboxCabinet(test_mode=test_mode, clock=clock)
+    egov = EgovMobileService(egov_base_url, policy, clock=clock.now)
+    bank = SandboxBank(clock=clock)
+    phone = EgovPhoneSigning(egov)
+    kept = None
+    if key_vault is not None:
+        from integrations.signing.kept_key import AuditSink
+
+        class _NoAudit:  # the flow audits every use in the database itself (filing.signed / refused)
+            async def record(self, event: str, user_id: str, details: Any) -> None:
+                return None
+
+        audit: AuditSink = _NoAudit()
+        kept = KeptKeySigning(key_vault, KeptKeySigner(key_vault, policy, audit))
+    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, kept, allow_test_iin=test_mode)
+    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank, account_balance), phone)
+    return LocalEffects(cabinet, egov, bank, filing, payment)
+
+
+def effect_services(filing: FilingPorts | None = None, payment: PaymentPorts | None = None) -> EffectServices:
+    """``default_services()`` plus the effect ports: what ``build_engine(database, services=…)`` takes."""
+    base = default_services()
+    return EffectServices(
+        interpreter=base.interpreter,
+        taxes=base.taxes,
+        places=base.places,
+        calendar=base.calendar,
+        consultant=base.consultant,
+        filing=filing,
+        payment=payment,
+    )

@@ -68,6 +68,7 @@ class Filing:
 class Payment:
     """Steps of paying the month's social payments (``flows/payment.py``)."""
 
+    NAME: Final = "name"
     OFFER: Final = "offer"
     CONFIRM: Final = "confirm"
     SENT: Final = "sent"

@@ -1,10 +1,11 @@
-"""The worker's ticks for the chat's effects: follow filings (and payments) to their final status and push it.
+"""The worker's ticks for the chat's effects: follow filings and payments to their final status and push it.
 
-``poll_filings(session, now, ports)`` — call it every minute or so inside a transaction the worker commits (like
-``dialogs.reminders.scheduler_tick``). It picks up a phone signature that arrived while nobody pressed «Проверить
-подпись», resubmits a signed declaration the cabinet did not answer (same idempotency key), and reads the status of
-submitted ones; each change is audited (actor ``system``) and queued once in the outbox
-(``dedupe_key = filing:<effect>:<status>``).
+``poll_filings(session, now, filing_ports)`` and ``poll_payments(session, now, payment_ports)`` — call them every
+minute or so, each inside a transaction the worker commits (like ``dialogs.reminders.scheduler_tick``).
+``poll_filings`` picks up a phone signature that arrived while nobody pressed «Проверить подпись», resubmits a
+signed declaration the cabinet did not answer (same idempotency key) and reads the status of submitted ones;
+``poll_payments`` resends unanswered orders (same key) and reads the status of sent ones. Each change is audited
+(actor ``system``) and queued once in the outbox (``dedupe_key = filing|payment:<effect>:<status>``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.effects.ports import FilingPorts
+from dialogs.effects.ports import FilingPorts, PaymentPorts
 from dialogs.effects.store import EffectStore
 
 
@@ -36,5 +37,23 @@ async def poll_filings(session: AsyncSession, now: dt.datetime, ports: FilingPor
             continue
         lang = await effects.language(moved.user_id)
         await effects.push(moved.user_id, status_push(moved, lang), f"filing:{moved.id}:{moved.status}", now)
+        pushed += 1
+    return PollReport(len(rows), pushed)
+
+
+async def poll_payments(session: AsyncSession, now: dt.datetime, ports: PaymentPorts) -> PollReport:
+    """Resend unanswered orders (same key) and follow sent ones to ``executed`` / ``rejected``; each change is
+    audited and pushed once (``dedupe_key = payment:<effect>:<status>``)."""
+    from dialogs.flows.payment import KIND, advance_payment, status_push
+
+    effects = EffectStore(session)
+    rows = await effects.in_status(KIND, ("sending", "sent"))
+    pushed = 0
+    for row in rows:
+        moved, what = await advance_payment(effects, ports, row, actor="system")
+        if what not in ("executed", "rejected"):
+            continue
+        lang = await effects.language(moved.user_id)
+        await effects.push(moved.user_id, status_push(moved, lang), f"payment:{moved.id}:{moved.status}", now)
         pushed += 1
     return PollReport(len(rows), pushed)

@@ -16,6 +16,7 @@ def registry() -> dict[str, FlowHandler]:
         language,
         menu,
         onboarding,
+        payment,
         settings,
         summary,
         taxes,
@@ -35,5 +36,6 @@ def registry() -> dict[str, FlowHandler]:
         consult.ConsultFlow(),
         language.LanguageFlow(),
         filing.FilingFlow(),
+        payment.PaymentFlow(),
     ]
     return {h.name: h for h in handlers}

@@ -56,6 +56,11 @@ NAME_MAX = 98  # the three comb lines of page 1 (27 + 35 + 36)
 T = Callable[..., str]
 
 
+def name_is_valid(name: str) -> bool:
+    """A ФИО in letters (hyphens, apostrophes and spaces between words), at least two characters."""
+    return len(name) >= 2 and bool(_NAME.match(name))
+
+
 def period_code(year: int, half: int) -> str:
     return f"h{year}{half}"
 
@@ -266,7 +271,7 @@ class FilingFlow(FlowHandler):
         if effects is None or found is None:
             return await self.start(ctx, None)
         name = " ".join(text.split())
-        if len(name) > NAME_MAX or len(name) < 2 or not _NAME.match(name):
+        if len(name) > NAME_MAX or not name_is_valid(name):
             return [Reply(text=ctx.t("Please write the name in letters only, for example: Иванов Иван Иванович."))]
         await effects.set_full_name(ctx.user.user_id, name.upper())
         return await self._summary(ctx, *found)

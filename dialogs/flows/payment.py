@@ -1,0 +1,349 @@
+"""Pay the month's social payments from the chat: «К оплате за ноябрь: ОПВ …, итого … до 25.12. [Оплатить]
+[Платёжки] [Позже]» → confirmation → each order sent to the bank with its idempotency key → «Отправлено» → executed
+or rejected pushed later by ``poll_payments``.
+
+Orders come from ``core.payments.social_orders`` over the tax engine's month (``self_payments``) and are validated
+(``core.payments.validate``) before anything is offered. Exactly once: the confirmation creates one effect row per
+order (key ``core.payments.idempotency_key``) before the bank is called; ``sending → sent → executed | rejected``
+moves by compare-and-set, and a resend uses the same key (the bank returns the same order, never a second debit).
+
+```mermaid
+stateDiagram-v2
+    [*] --> name: no ФИО in the profile
+    name --> offer
+    [*] --> offer: pay_taxes / /pay
+    [*] --> sent: the month already sent (its status instead)
+    offer --> offer: «Платёжки» (PDF of each order)
+    offer --> [*]: «Позже»
+    offer --> confirm: «Оплатить»
+    confirm --> sent: «Да, оплатить» (effects created, bank.send(key))
+    sent --> executed: poll_payments
+    sent --> rejected: poll_payments (reasons ru/kk)
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from dialogs.contract import Attachment, Reply
+from dialogs.effects.ports import EffectUnavailable, PayerAccount, PaymentPorts, payment_ports
+from dialogs.effects.store import EffectRow, EffectStore
+from dialogs.flows import menu
+from dialogs.flows.base import Ctx, FlowHandler, entity, new_token, outdated
+from dialogs.flows.filing import NAME_MAX, T, name_is_valid
+from dialogs.flows.taxes import income_between, month_range
+from dialogs.format import date, money
+from dialogs.i18n import N_, Lang, Translator
+from dialogs.states import Flow, Payment
+from nlu.types import ParseResult
+
+KIND = "pay"
+LIVE = ("sending", "sent", "executed")
+
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+#: short names of the payments (the order's kind → the chat label)
+LABELS = {
+    "opv": N_("OPV"),
+    "opvr": N_("OPVR"),
+    "so": N_("SO"),
+    "vosms": N_("VOSMS"),
+    "oosms": N_("OOSMS"),
+    "ipn_withheld": N_("IPN withheld"),
+}
+
+
+def month_to_pay(today: dt.date) -> tuple[int, int]:
+    """The month whose social payments are due now (by the 25th of the next month): the previous month."""
+    first = today.replace(day=1) - dt.timedelta(days=1)
+    return first.year, first.month
+
+
+def requested_month(parse: ParseResult | None, today: dt.date) -> tuple[int, int]:
+    period = entity(parse, "period")
+    if period and len(period) == 7 and period[:4].isdigit() and period[5:].isdigit() and 1 <= int(period[5:]) <= 12:
+        return int(period[:4]), int(period[5:])
+    return month_to_pay(today)
+
+
+def month_name(t: T, month: int, year: int) -> str:
+    return f"{t(MONTHS[month - 1])} {year}"
+
+
+def order_label(t: T, kind: str) -> str:
+    return t(LABELS.get(kind, kind))
+
+
+def payment_text(t: T, lang: Lang, row: EffectRow) -> str:
+    """What the chat says about one payment effect in its current status."""
+    label = order_label(t, str(row.request["order_kind"]))
+    amount = money(Decimal(str(row.request["amount"])))
+    number = str(row.result.get("bank_id", ""))
+    if row.status == "executed":
+        return t("Executed: {label} {amount} (order {number}).", label=label, amount=amount, number=number)
+    if row.status == "rejected":
+        reasons = row.result.get("reasons") or []
+        why = "; ".join(str(r[2] if lang == "kk" else r[1]) for r in reasons if len(r) == 3) or "—"
+        return t("The bank rejected {label} {amount}: {why}", label=label, amount=amount, why=why)
+    if row.status == "sent":
+        return t("Sent to the bank: {label} {amount} (order {number}).", label=label, amount=amount, number=number)
+    return t("Sending to the bank: {label} {amount}.", label=label, amount=amount)
+
+
+async def advance_payment(
+    effects: EffectStore, ports: PaymentPorts, row: EffectRow, actor: str = "user"
+) -> tuple[EffectRow, str]:
+    """Move one payment as far as it goes now: send (same key) or read its status; returns the row and what
+    happened (``unavailable``, ``moved`` when another step won, or the new status)."""
+    from core.payments import PaymentOrder
+
+    if row.status == "sending":
+        order = PaymentOrder.from_json(dict(row.request["order"]))
+        try:
+            answer = await ports.bank.send(order, row.key)
+        except EffectUnavailable:
+            return row, "unavailable"
+        status = answer.state if answer.state in ("executed", "rejected") else "sent"
+        result = {"bank_id": answer.id, "bank_number": answer.number, "reasons": [list(r) for r in answer.reasons]}
+        moved = await effects.advance(row, status, result)
+        if moved is None:
+            return await _reloaded(effects, row)
+        details = {"period": row.request["period"], "payment": row.request["order_kind"], "state": answer.state}
+        await effects.audit(row.user_id, "payment.sent", moved, details, actor)
+        return moved, status
+    if row.status == "sent":
+        try:
+            answer = await ports.bank.status(str(row.result["bank_id"]))
+        except EffectUnavailable:
+            return row, "unavailable"
+        if not answer.final:
+            return row, "sent_still"
+        moved = await effects.advance(row, answer.state, {"reasons": [list(r) for r in answer.reasons]})
+        if moved is None:
+            return await _reloaded(effects, row)
+        details = {"period": row.request["period"], "payment": row.request["order_kind"]}
+        await effects.audit(row.user_id, f"payment.{answer.state}", moved, details, actor)
+        return moved, answer.state
+    return row, row.status
+
+
+async def _reloaded(effects: EffectStore, row: EffectRow) -> tuple[EffectRow, str]:
+    return (await effects.get(row.key) or row), "moved"
+
+
+def status_push(row: EffectRow, lang: Lang) -> Reply:
+    text = payment_text(Translator(lang).t, lang, row)
+    return Reply(text=text, meta={"kind": "payment_status", "effect": row.id, "status": row.status, "lang": lang})
+
+
+class PaymentFlow(FlowHandler):
+    name = Flow.PAYMENT
+    text_steps = frozenset({Payment.NAME})
+
+    async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
+        ctx.clear()
+        if not ctx.onboarded:
+            return await ctx.start(Flow.ONBOARDING)
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        if ports is None or effects is None or ctx.services.taxes is None or ctx.profile is None:
+            return await ctx.start(Flow.TAXES, parse)  # not wired: the figures, as before
+        if ctx.profile.regime == "self_employed":
+            return [Reply(text=ctx.t("For the self-employed the single payment is paid in the bank's app for now."))]
+        year, month = requested_month(parse, ctx.today)
+        return await self._open(ctx, effects, ports, year, month)
+
+    async def _open(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
+        period = f"{year:04d}-{month:02d}"
+        live = [r for r in await effects.of_user(ctx.user.user_id, KIND) if r.request.get("period") == period]
+        live = [r for r in live if r.status in LIVE]
+        if live:
+            head = ctx.t("The payments for {month} are already sent:", month=month_name(ctx.t, month, year))
+            return [Reply(text="\n".join([head, *(payment_text(ctx.t, ctx.lang, r) for r in live)]))]
+        if not await effects.full_name(ctx.user.user_id):
+            ctx.go(self.name, Payment.NAME, period=f"m{year}{month:02d}")
+            return [Reply(text=ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))]
+        return await self._offer(ctx, effects, ports, year, month)
+
+    def prompt(self, ctx: Ctx) -> Reply | None:
+        if ctx.state.step == Payment.NAME:
+            return Reply(text=ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))
+        return None
+
+    async def on_text(self, ctx: Ctx, text: str, parse: ParseResult) -> list[Reply]:
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        found = _month_code(str(ctx.state.data.get("period", "")))
+        if ports is None or effects is None or found is None:
+            return await self.start(ctx, None)
+        name = " ".join(text.split())
+        if len(name) > NAME_MAX or not name_is_valid(name):
+            return [Reply(text=ctx.t("Please write the name in letters only, for example: Иванов Иван Иванович."))]
+        await effects.set_full_name(ctx.user.user_id, name.upper())
+        return await self._offer(ctx, effects, ports, *found)
+
+    async def _orders(
+        self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int
+    ) -> tuple[list[Any], PayerAccount | None]:
+        from core.calc import CalcResult
+        from core.payments import Payer, social_orders
+
+        assert ctx.services.taxes is not None
+        assert ctx.profile is not None
+        income = await income_between(ctx, *month_range(year, month))
+        figures = ctx.services.taxes.month(ctx.profile, year, month, income)
+        account = await ports.accounts.account(ctx.user.user_id, ctx.profile.iin or "")
+        if account is None or not isinstance(figures.raw, CalcResult):
+            return [], account
+        name = await effects.full_name(ctx.user.user_id) or ""
+        payer = Payer(ctx.profile.iin or "", name.title(), account.iban, account.bic, bank=account.bank)
+        return social_orders(payer, f"{year:04d}-{month:02d}", own=figures.raw, on=ctx.today), account
+
+    async def _offer(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
+        from core.payments import validate
+
+        orders, account = await self._orders(ctx, effects, ports, year, month)
+        if account is None:
+            ctx.clear()
+            text = ctx.t("No bank account is connected yet, so I cannot pay. Here are the figures:")
+            return [Reply(text=text), *await ctx.start(Flow.TAXES, None)]
+        if not orders:
+            ctx.clear()
+            return [Reply(text=ctx.t("Nothing to pay for {month}.", month=month_name(ctx.t, month, year)))]
+        problems = [e for o in orders for e in validate(o)]
+        if problems:
+            ctx.clear()
+            lines = [ctx.t("The orders do not pass the checks, so I will not send them:")]
+            lines.extend(sorted({f"• {e.text_kk if ctx.lang == 'kk' else e.text_ru}" for e in problems}))
+            return [Reply(text="\n".join(lines))]
+        total = sum((o.amount for o in orders), Decimal(0))
+        due = orders[0].due or ctx.today
+        lines = [ctx.t("To pay for {month}:", month=month_name(ctx.t, month, year))]
+        lines.extend(f"• {order_label(ctx.t, o.kind.value)}: {money(o.amount)}" for o in orders)
+        lines.append(ctx.t("Total {amount}, due {date}.", amount=money(total), date=date(due)))
+        token = new_token()
+        ctx.go(self.name, Payment.OFFER, token=token, period=f"m{year}{month:02d}", total=str(total))
+        buttons = (
+            (
+                ctx.button(ctx.t("Pay"), self.name, "pay", token),
+                ctx.button(ctx.t("Orders"), self.name, "pdf", token),
+                ctx.button(ctx.t("Later"), self.name, "later", token),
+            ),
+        )
+        return [Reply(text="\n".join(lines), buttons=buttons)]
+
+    async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        data = ctx.state.data
+        if ports is None or effects is None or ctx.state.flow != self.name or data.get("token") != arg:
+            return outdated(ctx)
+        found = _month_code(str(data.get("period", "")))
+        if found is None:
+            return outdated(ctx)
+        if data.get("sent"):  # a second tap after sending: the status, never a second payment
+            return await self._open(ctx, effects, ports, *found)
+        if action == "later":
+            ctx.clear()
+            text = ctx.t("Fine, I will remind you before the deadline.")
+            return [Reply(text=text, buttons=menu.main_buttons(ctx), edit=True)]
+        if action == "no":
+            ctx.clear()
+            return [Reply(text=ctx.t("Cancelled. Nothing was sent."), buttons=menu.main_buttons(ctx), edit=True)]
+        if action == "pdf":
+            return await self._pdfs(ctx, effects, ports, *found)
+        if action == "pay" and ctx.state.step == Payment.OFFER:
+            ctx.state.step = Payment.CONFIRM
+            orders, account = await self._orders(ctx, effects, ports, *found)
+            total = sum((o.amount for o in orders), Decimal(0))
+            iban = account.iban if account else ""
+            text = ctx.t(
+                "Send {count} orders for {amount} to the bank from the account ending {tail}?",
+                count=len(orders),
+                amount=money(total),
+                tail=iban[-4:],
+            )
+            buttons = (
+                (
+                    ctx.button(ctx.t("Yes, pay"), self.name, "yes", arg),
+                    ctx.button(ctx.t("Cancel"), self.name, "no", arg),
+                ),
+            )
+            return [Reply(text=text, buttons=buttons)]
+        if action == "yes" and ctx.state.step == Payment.CONFIRM:
+            return await self._send(ctx, effects, ports, *found)
+        return outdated(ctx)
+
+    async def _pdfs(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
+        from core.payments import order_pdf
+
+        orders, _ = await self._orders(ctx, effects, ports, year, month)
+        files = tuple(
+            Attachment("document", f"order-{o.kind.value}-{o.period}.pdf", "application/pdf", order_pdf(o))
+            for o in orders
+        )
+        text = ctx.t(
+            "Payment orders for {month}: pay them in your bank's app or press «Pay».",
+            month=month_name(ctx.t, month, year),
+        )
+        token = str(ctx.state.data.get("token", ""))
+        buttons = (
+            (ctx.button(ctx.t("Pay"), self.name, "pay", token), ctx.button(ctx.t("Later"), self.name, "later", token)),
+        )
+        return [Reply(text=text, attachments=files, buttons=buttons)]
+
+    async def _send(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
+        from core.payments import idempotency_key, validate
+
+        orders, _ = await self._orders(ctx, effects, ports, year, month)
+        if not orders or any(validate(o) for o in orders):
+            return outdated(ctx)
+        period = f"{year:04d}-{month:02d}"
+        mine = await effects.of_user(ctx.user.user_id, KIND)
+        rows: list[EffectRow] = []
+        for order in orders:
+            attempt = 1 + sum(
+                1
+                for r in mine
+                if r.request.get("period") == period
+                and r.request.get("order_kind") == order.kind.value
+                and r.status == "rejected"
+            )
+            key = idempotency_key(order, attempt)
+            request = {
+                "period": period,
+                "order_kind": order.kind.value,
+                "amount": str(order.amount),
+                "order": order.to_json(),
+                "attempt": attempt,
+            }
+            row, created = await effects.begin(key, ctx.user.user_id, KIND, request, "sending")
+            if created:
+                details = {"period": period, "payment": order.kind.value, "amount": str(order.amount)}
+                await effects.audit(ctx.user.user_id, "payment.confirmed", row, details)
+            rows.append(row)
+        ctx.go(self.name, Payment.SENT, **{**ctx.state.data, "sent": True})
+        lines = []
+        for row in rows:
+            moved, _ = await advance_payment(effects, ports, row)
+            lines.append(payment_text(ctx.t, ctx.lang, moved))
+        lines.append(ctx.t("I will write here when the bank executes them."))
+        return [Reply(text="\n".join(lines), edit=True)]
+
+
+def _month_code(code: str) -> tuple[int, int] | None:
+    if len(code) == 7 and code[0] == "m" and code[1:].isdigit() and 1 <= int(code[5:]) <= 12:
+        return int(code[1:5]), int(code[5:])
+    return None

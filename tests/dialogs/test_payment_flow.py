@@ -1,0 +1,211 @@
+"""Paying the month's social payments from the chat, through the sandbox bank, in Russian and Kazakh, on SQLite and
+PostgreSQL; exactly once (double tap, redelivery, a crash inside the bank call, another user's button)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from core import storage
+from core.payments import PaymentOrder
+from core.storage import Database, Effect, OutboxMessage, find_binding
+from dialogs.effects.ports import BankAnswer, EffectServices, PaymentPorts
+from dialogs.effects.ticks import poll_payments
+from dialogs.engine import Engine
+from dialogs.services import (
+    BankAdapter,
+    CoreCalendar,
+    CoreConsultant,
+    CorePlaces,
+    CoreTaxes,
+    SandboxAccounts,
+    default_interpreter,
+    sandbox_iban,
+)
+from dialogs.sql_store import SqlStores
+from dialogs.testing import ScriptedChat, onboarding_scenario
+from integrations.bank import LocalBank, ManualClock, SandboxBank
+from tests.dialogs.conftest import NOW, SECRET, chat_for
+
+LANGS = ("ru", "kk")
+WORDS = {
+    "ru": {
+        "name": "Иванов Иван",
+        "month": "ноябрь 2026",
+        "opv": "ОПВ",
+        "pay": "Оплатить",
+        "orders": "Платёжки",
+        "later": "Позже",
+        "yes": "Да, оплатить",
+        "sent": "Отправлено в банк",
+        "executed": "Исполнено",
+        "already": "уже отправлены",
+    },
+    "kk": {
+        "name": "Иванов Иван",
+        "month": "қараша 2026",
+        "opv": "МЗЖ",
+        "pay": "Төлеу",
+        "orders": "Төлем",
+        "later": "Кейінірек",
+        "yes": "Иә, төлеу",
+        "sent": "Банкке жіберілді",
+        "executed": "Орындалды",
+        "already": "жіберілген",
+    },
+}
+
+
+@dataclass
+class Rig:
+    clock: ManualClock
+    bank: SandboxBank
+    ports: PaymentPorts
+    services: EffectServices
+    database: Database
+
+    def engine(self) -> Engine:
+        return Engine(SqlStores(self.database), self.services, SECRET)
+
+
+class FlakyBank:
+    """Crashes inside the first send (the process dies between "confirmed" and "sent")."""
+
+    def __init__(self, inner: BankAdapter) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankAnswer:
+        self.calls += 1
+        if self.calls == 1:
+            raise RuntimeError("crash inside the bank call")
+        return await self.inner.send(order, idempotency_key)
+
+    async def status(self, order_id: str) -> BankAnswer:
+        return await self.inner.status(order_id)
+
+
+@pytest.fixture
+def rig(database: Database) -> Rig:
+    clock = ManualClock(NOW)
+    bank = SandboxBank(clock=clock)
+    ports = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank))
+    services = EffectServices(
+        interpreter=default_interpreter(),
+        taxes=CoreTaxes(),
+        places=CorePlaces(),
+        calendar=CoreCalendar(),
+        consultant=CoreConsultant(),
+        payment=ports,
+    )
+    return Rig(clock, bank, ports, services, database)
+
+
+async def ready_chat(
+    rig: Rig, lang: str, engine: Engine | None = None, chat_id: str = "1001"
+) -> tuple[ScriptedChat, int]:
+    chat = chat_for(engine or rig.engine(), lang, chat_id=chat_id)
+    await onboarding_scenario(chat, lang)
+    async with rig.database.transaction() as session:
+        binding = await find_binding(session, chat.channel, chat.chat_id)
+        assert binding is not None
+        await storage.add_income(session, binding.user_id, Decimal(300_000), dt.date(2026, 11, 10), f"p:{chat_id}")
+    return chat, binding.user_id
+
+
+async def to_offer(chat: ScriptedChat, lang: str) -> None:
+    await chat.say("/pay")
+    if not chat.buttons:
+        await chat.say(WORDS[lang]["name"])
+    chat.expect(WORDS[lang]["month"], WORDS[lang]["opv"], "25.12.2026")
+
+
+async def effect_rows(database: Database) -> list[Effect]:
+    async with database.session() as session:
+        return list((await session.scalars(select(Effect).order_by(Effect.id))).all())
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_pay_the_month_end_to_end(rig: Rig, lang: str) -> None:
+    w = WORDS[lang]
+    chat, user = await ready_chat(rig, lang)
+    await to_offer(chat, lang)
+    await chat.press(w["orders"])
+    pdfs = chat.replies[0].attachments
+    assert pdfs
+    assert all(a.content.startswith(b"%PDF") for a in pdfs)
+    await chat.press(w["pay"])
+    chat.expect(sandbox_iban(str(user))[-4:])
+    yes = next(b for b in chat.buttons if w["yes"] in b.text)
+    await chat.press_payload(yes.payload)
+    chat.expect(w["sent"])
+    orders = len(pdfs)
+    assert len(rig.bank._records) == orders
+    await chat.press_payload(yes.payload)  # a double tap
+    assert await chat.redeliver() == []  # the same update again
+    assert len(rig.bank._records) == orders
+    assert len(await effect_rows(rig.database)) == orders
+    rig.clock.advance(dt.timedelta(minutes=10))
+    for _ in range(2):
+        async with rig.database.transaction() as session:
+            await poll_payments(session, rig.clock.now(), rig.ports)
+    async with rig.database.session() as session:
+        pushed = [
+            m
+            for m in await session.scalars(select(OutboxMessage))
+            if m.payload["meta"].get("kind") == "payment_status"
+        ]
+    assert len(pushed) == orders
+    assert all(w["executed"] in m.payload["text"] for m in pushed)
+    await chat.say("/pay")
+    chat.expect(w["already"])
+    async with rig.database.session() as session:
+        actions = [a.action for a in await storage.audit_of(session, user)]
+    for action in ("payment.confirmed", "payment.sent", "payment.executed"):
+        assert actions.count(action) == orders, (action, actions)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_crash_inside_the_bank_call_pays_once(rig: Rig, lang: str) -> None:
+    rig.ports.bank = FlakyBank(rig.ports.bank)  # type: ignore[arg-type]
+    chat, _ = await ready_chat(rig, lang)
+    await to_offer(chat, lang)
+    await chat.press(WORDS[lang]["pay"])
+    await chat.press(WORDS[lang]["yes"])
+    assert len(rig.bank._records) == 0  # the apology; everything of that event rolled back
+    restarted = chat_for(rig.engine(), lang)
+    restarted.history = chat.history
+    await restarted.redeliver()
+    restarted.expect(WORDS[lang]["sent"])
+    orders = len(rig.bank._records)
+    assert orders >= 3
+    await restarted.redeliver()
+    assert len(rig.bank._records) == orders
+    assert {r.status for r in await effect_rows(rig.database)} == {"sent"}
+
+
+async def test_later_and_foreign_buttons(rig: Rig) -> None:
+    engine = rig.engine()
+    owner, _ = await ready_chat(rig, "ru", engine)
+    await to_offer(owner, "ru")
+    pay = next(b for b in owner.buttons if "Оплатить" in b.text)
+    stranger, _ = await ready_chat(rig, "ru", engine, chat_id="2002")
+    assert await stranger.press_payload(pay.payload) == []
+    await owner.press("Позже")
+    owner.expect("напомню")
+    assert await owner.press_payload(pay.payload) != []  # an old button: «no longer active», nothing sent
+    assert rig.bank._records == {}
+    assert await effect_rows(rig.database) == []
+
+
+def test_button_labels_fit_whatsapp() -> None:
+    from dialogs.i18n import Translator
+
+    for lang in LANGS:
+        tr = Translator(lang)  # type: ignore[arg-type]
+        for label in ("Pay", "Orders", "Later", "Yes, pay"):
+            assert len(tr.t(label)) <= 20
