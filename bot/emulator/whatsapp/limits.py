@@ -31,9 +31,9 @@ class WaLimits:
     #: messages per second per business number (inbound and outbound share it at Meta; outbound here)
     rate_per_second: float | None = 80.0
     rate_burst: int = 80
-    #: about one message per 6 seconds to one user, after a burst
+    #: about one message per 6 seconds to one user, after a burst (reported as up to 45 at once; 3p, tech-notes §5.4)
     pair_rate_per_second: float | None = 1 / 6
-    pair_burst: int = 10
+    pair_burst: int = 45
 
     @classmethod
     def relaxed(cls) -> WaLimits:
