@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from bot.whatsapp.client import DEFAULT_RETRY_SECONDS, WhatsAppClient
 from bot.whatsapp.errors import WhatsAppApiError
 from bot.whatsapp.render import JsonDict, Step, media_body, plan, remainder
-from bot.whatsapp.stores import ChatWindows, MemoryChoices, window_open
+from bot.whatsapp.stores import TEMPLATE_ONLY, ChatWindows, MemoryChoices, window_open
 from bot.whatsapp.templates import TemplateRegistry, default_registry
 from dialogs.contract import Reply
 
@@ -111,7 +111,9 @@ class WhatsAppDelivery:
 
     async def deliver(self, chat_id: str, reply: Reply, *, proactive: bool = False) -> list[str]:
         """Send ``reply``; the ids (``wamid``) of the messages sent."""
-        if proactive and not window_open(await self.windows.last_inbound(chat_id), self.now()):
+        if reply.meta.get(TEMPLATE_ONLY) or (
+            proactive and not window_open(await self.windows.last_inbound(chat_id), self.now())
+        ):
             return [await self.send_template(chat_id, reply)]
         steps = plan(reply)
         sent: list[str] = []

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.whatsapp.errors import OUTSIDE_WINDOW
 from bot.whatsapp.limits import WINDOW_HOURS
-from core.storage import Database, find_binding, record_delivery, set_binding_status
+from core.storage import Database, enqueue, find_binding, record_delivery, set_binding_status
 from core.storage.models import OutboxMessage
 
 CHANNEL = "whatsapp"
+#: ``Reply.meta`` flag: send this reply as its template whatever the window (set after a late 131047)
+TEMPLATE_ONLY = "whatsapp_template_only"
 WINDOW = dt.timedelta(hours=WINDOW_HOURS)
 #: a status never goes back (a late "delivered" after "read" is ignored); "failed" is final
 _RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
@@ -139,18 +143,28 @@ class SqlStatuses:
     async def _apply(self, status: DeliveryStatus) -> bool:
         """False when no outbox row carries the message id (yet)."""
         async with self.database.transaction() as session:
-            row = (
-                await session.execute(
-                    select(OutboxMessage.id, OutboxMessage.delivery_status).where(
-                        OutboxMessage.channel == CHANNEL, OutboxMessage.provider_message_id == status.message_id
-                    )
+            row = await session.scalar(
+                select(OutboxMessage).where(
+                    OutboxMessage.channel == CHANNEL, OutboxMessage.provider_message_id == status.message_id
                 )
-            ).first()
+            )
             if row is None:
                 return False
             if _RANK.get(status.status, 0) > _RANK.get(row.delivery_status or "", 0):
                 await record_delivery(session, CHANNEL, status.message_id, status.status)
+            if status.status == "failed" and OUTSIDE_WINDOW in status.error_codes:
+                await _queue_as_template(session, row)
             return True
+
+
+async def _queue_as_template(session: AsyncSession, row: OutboxMessage) -> None:
+    """Meta said 131047 after accepting the message: send it again as its template (once: the dedupe key)."""
+    payload = dict(row.payload)
+    if not payload.get("template"):
+        return
+    payload["meta"] = {**dict(payload.get("meta") or {}), TEMPLATE_ONLY: True}
+    key = f"{row.dedupe_key}:template"[:200]
+    await enqueue(session, CHANNEL, row.chat_id, payload, key, user_id=row.user_id)
 
 
 class MemoryChoices:

@@ -100,6 +100,7 @@ class WhatsAppEmulator:
         limits: WaLimits | None = None,
         templates: TemplateRegistry | None = None,
         statuses: bool = True,
+        late_window_errors: bool = False,
     ) -> None:
         self.phone_number_id = phone_number_id
         self.token = token
@@ -108,6 +109,8 @@ class WhatsAppEmulator:
         self.limits = limits or WaLimits()
         self.templates = templates or default_registry()
         self.emit_statuses = statuses
+        #: as Meta often does: accept a free-form message outside the window, then report 131047 as a failed status
+        self.late_window_errors = late_window_errors
         self.rates = Rates(self.limits, self.clock)
         self.chats: dict[str, Chat] = {}
         self.by_wamid: dict[str, tuple[str, WaEntry]] = {}
@@ -118,6 +121,7 @@ class WhatsAppEmulator:
         self.sent_notifications: dict[str, JsonDict] = {}
         self.queued = ChangeNotifier()  # a notification is waiting for the webhook
         self.changes = ChangeNotifier()  # a chat changed (the web chat waits on it)
+        self.late_failures: list[str] = []
         self.failures: list[tuple[int | None, str | None]] = []  # None: a send let through
         self.closed = False
         self._phones = itertools.count(77010000001)
@@ -146,11 +150,13 @@ class WhatsAppEmulator:
         if kind == "template":
             self._check_template(request.get("template"))
         elif not self.window_open(chat):
-            raise GraphError(
-                131047,
+            details = (
                 "Message failed to send because more than 24 hours have passed since the customer last replied to "
-                "this number.",
+                "this number."
             )
+            if self.late_window_errors:
+                return self._failed_later(chat, str(address), 131047, details)
+            raise GraphError(131047, details)
         if kind == "interactive" and not chat.user.interactive:
             raise GraphError(131051, "the recipient's client does not support interactive messages")
         if kind in ("document", "image") and request[kind].get("id") not in self.media_store:
@@ -172,6 +178,17 @@ class WhatsAppEmulator:
         if kind == "template":
             message["message_status"] = "accepted"
         return {"messaging_product": "whatsapp", "contacts": [contact], "messages": [message]}
+
+    def _failed_later(self, chat: Chat, address: str, code: int, details: str) -> JsonDict:
+        """Accepted now, ``failed`` with ``code`` in a status notification after."""
+        wamid = _wamid()
+        raw: JsonDict = {"id": wamid, "status": "failed", "timestamp": str(self.now())}
+        raw["recipient_id" if chat.user.wa_id else "recipient_user_id"] = chat.user.wa_id or chat.user.user_id
+        title = GraphError(code).title
+        raw["errors"] = [{"code": code, "title": title, "message": title, "error_data": {"details": details}}]
+        self.late_failures.append(wamid)
+        self._queue(self._notification({"statuses": [raw]}))
+        return {"messaging_product": "whatsapp", "contacts": [{"input": address}], "messages": [{"id": wamid}]}
 
     def window_open(self, chat: Chat) -> bool:
         if chat.last_inbound is None:

@@ -101,9 +101,11 @@ class WhatsAppStack:
         statuses: StatusSink | None = None,
         outbox: OutboxWriter | None = None,
         database: object | None = None,
+        late_window_errors: bool = False,
     ) -> WhatsAppStack:
         clock = ManualClock(start_unix=NOW.timestamp())
-        emulator = WhatsAppEmulator(clock=clock, limits=limits or WaLimits.relaxed())
+        limits = limits or WaLimits.relaxed()
+        emulator = WhatsAppEmulator(clock=clock, limits=limits, late_window_errors=late_window_errors)
         app = web.Application()
         setup_cloud_api(app, emulator, webhook_retry_seconds=0.05)
         tracker = ProcessedTracker()

@@ -245,3 +245,46 @@ async def test_the_number_throughput_limit_is_enforced_by_the_emulator() -> None
         await stack.channel.sender().send(person.chat_id, Reply(text="ещё"))
     finally:
         await stack.close()
+
+
+async def test_a_late_131047_status_sends_the_message_again_as_its_template(sqlite_db: Database) -> None:
+    engine = Engine(SqlStores(sqlite_db), services(), SECRET)
+    stack = await WhatsAppStack.start(engine, database=sqlite_db, late_window_errors=True)
+    try:
+        person = stack.person("ru")
+        await stack.chat(person).say("/start")
+        first = stack.emulator.bot_messages(person.chat_id)[0]
+        # our record: the window is open; Meta's: it closed (it accepts the text, then reports 131047 as a status)
+        stack.emulator.chat(person.chat_id).last_inbound = stack.clock.unix_time() - 30 * 3600
+        outbox = SqlOutbox(sqlite_db)
+        await outbox.enqueue(
+            channel="whatsapp",
+            chat_id=person.chat_id,
+            payload=reminder().to_dict(),
+            not_before=stack.now(),
+            dedupe_key="reminder:1:d7",
+        )
+        bucket = {"whatsapp": TokenBucket(1000, burst=1000)}
+        sender = OutboxSender(outbox, [stack.channel.sender()], bucket, now=stack.now)
+        assert await sender.drain_once() == 1  # accepted…
+        failed = stack.emulator.late_failures[-1]
+        await stack.tracker.wait_for(f"status:{failed}:failed")  # …then reported failed with 131047
+        stack.emulator.read(person.chat_id)  # any later notification applies a status that raced the marking
+        await stack.tracker.wait_for(f"status:{first.wamid}:read")
+        assert await sender.drain_once() == 1  # the same reminder, as its template
+        assert stack.emulator.bot_messages(person.chat_id)[-1].message["type"] == "template"
+        await stack.channel.webhook.process(_late_failure(failed, person.chat_id))  # redelivered: no second copy
+        assert await sender.drain_once() == 0
+        async with sqlite_db.session() as session:
+            rows = (await session.execute(select(OutboxMessage.dedupe_key, OutboxMessage.delivery_status))).all()
+        by_key = dict(rows)
+        assert sorted(by_key) == ["reminder:1:d7", "reminder:1:d7:template"]
+        assert by_key["reminder:1:d7"] == "failed"
+    finally:
+        await stack.close()
+
+
+def _late_failure(wamid: str, recipient: str) -> dict[str, object]:
+    raw = {"id": wamid, "status": "failed", "recipient_user_id": recipient, "errors": [{"code": 131047}]}
+    value = {"messaging_product": "whatsapp", "statuses": [raw]}
+    return {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": value}]}]}
