@@ -20,7 +20,15 @@ from fpdf.enums import XPos, YPos
 from core.documents.amounts import Totals, totals
 from core.documents.labels import LABELS
 from core.documents.model import Document, Party, Reference
-from core.documents.words import Language, amount_in_words, date_in_words, format_money, format_quantity
+from core.documents.words import (
+    Language,
+    amount_in_words,
+    capitalised,
+    date_in_words,
+    format_money,
+    format_quantity,
+    number_in_words,
+)
 from core.money import ZERO
 
 FONTS = Path(__file__).with_name("fonts")
@@ -166,23 +174,23 @@ def _two_signatures(pdf: _Pdf, left: tuple[str, Party], right: tuple[str, Party]
     pdf.set_x(pdf.l_margin)
 
 
-def _vat_rows(sums: Totals, language: Language, width: int, label_span: int) -> list[list[str]]:
-    """Totals rows of an items table: Итого, and for a VAT payer НДС and Всего с НДС."""
+def _total_rows(sums: Totals, language: Language) -> list[tuple[str, str]]:
+    """Totals under an items table: Итого, and for a VAT payer НДС and Всего с НДС."""
     t = LABELS[language]
-    pad = [""] * (width - label_span - 1)
-    rows = [[t["total"], *pad, format_money(sums.net)]]
+    rows = [(t["total"], format_money(sums.net))]
     if sums.vat is not None:
-        rows.append([t["vat_line"].format(rate=sums.rate_percent), *pad, format_money(sums.vat)])
-        rows.append([t["gross"], *pad, format_money(sums.gross)])
+        rows.append((t["vat_line"].format(rate=sums.rate_percent), format_money(sums.vat)))
+        rows.append((t["gross"], format_money(sums.gross)))
     return rows
 
 
 def _merged_totals(pdf: _Pdf, widths: Sequence[float], sums: Totals, language: Language) -> None:
     """Right-aligned totals rows under a table whose last column holds the sums."""
     label_width = sum(widths[:-1])
-    rows = _vat_rows(sums, language, 2, 1)
     pdf.set_font(FONT, "B", 8.5)
-    for label, *_, value in rows:
+    for label, value in _total_rows(sums, language):
+        if pdf.will_page_break(_LINE):
+            pdf.add_page()
         pdf.cell(label_width, _LINE, f"{label}:", border=1, align="R")
         pdf.cell(widths[-1], _LINE, value, border=1, align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -468,7 +476,9 @@ def _waybill(document: Document, sums: Totals, language: Language) -> _Pdf:
     pdf.gap(2)
     count = sums.quantity
     count_words = (
-        amount_words_plain(int(count), language) if count == count.to_integral_value() else format_quantity(count)
+        capitalised(number_in_words(int(count), language))
+        if count == count.to_integral_value()
+        else format_quantity(count)
     )
     pdf.text_line(f"{t['wb_qty_words']}: {count_words}", 8.5)
     pdf.text_line(f"{t['wb_sum_words']}: {amount_in_words(sums.gross, language)}", 9, bold=True)
@@ -482,11 +492,3 @@ def _waybill(document: Document, sums: Totals, language: Language) -> _Pdf:
     pdf.text_line(f"{t['wb_released']}: ____________ / {seller.signatory or ''} /", 8.5)
     pdf.text_line(f"{t['wb_attorney']}: {document.power_of_attorney or '____________'}", 8.5)
     return pdf
-
-
-def amount_words_plain(value: int, language: Language) -> str:
-    """A quantity in words with a capital letter («Пять», «Бес»)."""
-    from core.documents.words import number_in_words
-
-    text = number_in_words(value, language)
-    return text[0].upper() + text[1:]

@@ -55,7 +55,12 @@ def amount_in_words(amount: Decimal, language: Language) -> str:
     tenge, tiyn = divmod(cents, 100)
     words = number_in_words(tenge, language)
     text = f"{words} теңге {tiyn:02d} тиын" if language == "kk" else f"{words} тенге {tiyn:02d} {_tiyn_ru(tiyn)}"
-    return text[0].upper() + text[1:]
+    return capitalised(text)
+
+
+def capitalised(text: str) -> str:
+    """The first letter upper-case, the rest unchanged («пять» → «Пять»)."""
+    return text[:1].upper() + text[1:]
 
 
 def date_in_words(day: dt.date, language: Language, *, attributive: bool = False) -> str:
