@@ -2,9 +2,10 @@
 
 Rows live in the ``counterparties`` table (migration 0002) through ``core.storage.documents.save_counterparty``,
 which keys them by БИН/ИИН (check digit verified). Lookup by name is fuzzy (rapidfuzz ``WRatio``) over names with
-the legal form and quotes stripped, so "Альфа" finds ТОО «Альфа» and "альфа строй" finds ТОО "Альфа-Строй"; a
-12-digit query is looked up by БИН/ИИН exactly. ``best_match`` answers only when one candidate clearly wins — the
-chat asks otherwise. The user's own requisites (the seller) come from the profile: ``seller_from_profile``.
+the legal form and quotes stripped and compared in plain Latin letters, so "Альфа" and "Alfa" find ТОО «Альфа» and
+"альфа строй" finds ТОО "Альфа-Строй"; a 12-digit query is looked up by БИН/ИИН exactly. ``best_match`` answers
+only when one candidate clearly wins — the chat asks otherwise. The user's own requisites (the seller) come from the
+profile: ``seller_from_profile``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ _LEGAL_FORMS = re.compile(
     r"\b(тоо|жшс|ип|жк|ао|ак|пк|ооо|зао|оао|гу|ркп|ргп|кгп|llp|llc|jsc|ltd|ie)\b\.?", re.IGNORECASE
 )
 _PUNCT = re.compile(r"[«»\"'“”„`.,()\-–—]+")
+_LATIN = str.maketrans(
+    {"а": "a", "ә": "a", "б": "b", "в": "v", "г": "g", "ғ": "g", "д": "d", "е": "e", "ж": "zh", "з": "z", "и": "i",
+     "й": "i", "і": "i", "к": "k", "қ": "k", "л": "l", "м": "m", "н": "n", "ң": "n", "о": "o", "ө": "o", "п": "p",
+     "р": "r", "с": "s", "т": "t", "у": "u", "ұ": "u", "ү": "u", "ф": "f", "х": "h", "һ": "h", "ц": "ts", "ч": "ch",
+     "ш": "sh", "щ": "sh", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya"}
+)  # fmt: skip
 MIN_SCORE = 75.0
 CLEAR_LEAD = 10.0
 
@@ -49,6 +56,11 @@ def normalise_name(name: str) -> str:
     text = _PUNCT.sub(" ", text)
     text = _LEGAL_FORMS.sub(" ", text)
     return " ".join(text.split())
+
+
+def _latin(name: str) -> str:
+    """A normalised name in plain Latin letters, so "Alfa" and "Альфа" compare equal (matching only, never shown)."""
+    return name.translate(_LATIN)
 
 
 def party_of(row: Counterparty) -> Party:
@@ -110,11 +122,11 @@ async def find_counterparties(
     if text.isdigit() and len(text) == 12:
         stmt = select(Counterparty).where(Counterparty.user_id == user_id, Counterparty.bin_iin == text)
         return [Match(row, 100.0) for row in await session.scalars(stmt)]
-    wanted = normalise_name(text)
+    wanted = _latin(normalise_name(text))
     if not wanted:
         return []
     rows = await counterparties_of(session, user_id)
-    choices = {i: normalise_name(row.name) for i, row in enumerate(rows)}
+    choices = {i: _latin(normalise_name(row.name)) for i, row in enumerate(rows)}
     found = process.extract(wanted, choices, scorer=fuzz.WRatio, limit=None, score_cutoff=min_score)
     ranked = sorted(found, key=lambda hit: (-hit[1], rows[hit[2]].name))
     return [Match(rows[index], float(score)) for _, score, index in ranked[:limit]]

@@ -65,6 +65,9 @@ async def test_fuzzy_lookup(database: Database) -> None:
         assert typo is not None
         assert typo.counterparty.bin_iin == ALFA_BIN
         assert [m.counterparty.name for m in await find_counterparties(s, uid, "бета")] == ['ТОО "Бета Сервис"']
+        latin = await best_match(s, uid, "Alfa")
+        assert latin is not None
+        assert latin.counterparty.bin_iin == ALFA_BIN
         by_bin = await find_counterparties(s, uid, "900101300007")
         assert [m.counterparty.name for m in by_bin] == ['ТОО "Бета Сервис"']
         gamma = await best_match(s, uid, "гамма")
