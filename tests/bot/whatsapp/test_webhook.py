@@ -16,7 +16,7 @@ from bot.whatsapp import WEBHOOK_PATH
 from bot.whatsapp.signature import SIGNATURE_HEADER, is_valid, sign
 from bot.whatsapp.stores import MemoryStatuses, MemoryWindows
 from core.storage import Database, IncomeEntry
-from dialogs.contract import InputEvent, Reply
+from dialogs.contract import FileEvent, InputEvent, Reply
 from dialogs.engine import Engine
 from dialogs.sql_store import SqlStores
 from dialogs.testing import WORDS, onboarding_scenario
@@ -208,3 +208,44 @@ def test_received_time_is_the_message_timestamp() -> None:
     messages, _ = parse(json.loads(notification()), dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     assert messages[0].received_at == dt.datetime.fromtimestamp(1796100000, dt.UTC)
     assert messages[0].chat.phone == "77010000009"
+
+
+async def test_documents_and_images_from_the_user_are_downloaded_into_file_events() -> None:
+    engine = SpyEngine()
+    stack = await WhatsAppStack.start(engine)  # type: ignore[arg-type]
+    try:
+        person = stack.person("ru")
+        chat = stack.chat(person)
+        await chat.send_file("выписка.pdf", "application/pdf")
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+        wamid = stack.emulator.send_file(person.chat_id, "photo.png", png, "image/png", caption="чек за обед")
+        await stack.tracker.wait_for(wamid)
+        document, image = engine.events
+        assert isinstance(document, FileEvent)
+        assert (document.file_name, document.mime_type, document.content) == (
+            "выписка.pdf",
+            "application/pdf",
+            b"%PDF-1.4 test",
+        )
+        assert isinstance(image, FileEvent)
+        assert image.content == png
+        assert image.caption == "чек за обед"
+        assert image.chat.chat_id == person.chat_id
+    finally:
+        await stack.close()
+
+
+async def test_a_voice_note_is_asked_to_be_written(stack: WhatsAppStack) -> None:
+    person = stack.person("ru")
+    chat = stack.chat(person)
+    await chat.say("/start")
+    notification = stack.emulator.sent_notifications[stack.emulator.chat(person.chat_id).history[0].wamid]
+    value = notification["entry"][0]["changes"][0]["value"]
+    voice = dict(value["messages"][0], id="wamid.VOICE", type="audio", audio={"id": "1", "mime_type": "audio/ogg"})
+    voice.pop("text")
+    await stack.channel.webhook.process(
+        {"entry": [{"changes": [{"field": "messages", "value": {**value, "messages": [voice]}}]}]}
+    )
+    answer, reprompt = [e.message for e in stack.emulator.bot_messages(person.chat_id)[-2:]]
+    assert "понимаю слова" in answer["text"]["body"]
+    assert reprompt["type"] == "interactive"  # the question again: nothing is lost
