@@ -335,7 +335,7 @@ class BankAdapter:
 
 def sandbox_iban(user_id: str, bank_code: str = "722S") -> str:
     """A valid KZ IBAN for a user's sandbox account (mod-97 check digits), stable per user."""
-    bban = f"{bank_code}{int(user_id):012d}"
+    bban = f"{bank_code}9{int(user_id):011d}"  # the leading 9 keeps clear of the platform's placeholder account
     digits = "".join(str(int(ch, 36)) for ch in f"{bban}KZ00")
     return f"KZ{98 - int(digits) % 97:02d}{bban}"
 

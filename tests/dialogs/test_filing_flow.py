@@ -337,3 +337,47 @@ def test_button_labels_fit_whatsapp() -> None:
             "Cancel",
         ):
             assert len(tr.t(label)) <= 20, (lang, label, tr.t(label))
+
+
+class RejectingCabinet:
+    """Accepts on receipt, then the tax office rejects it on processing."""
+
+    def __init__(self, inner: CabinetAdapter) -> None:
+        self.inner = inner
+
+    async def submit(self, signed_xml: bytes, idempotency_key: str) -> CabinetAnswer:
+        return await self.inner.submit(signed_xml, idempotency_key)
+
+    async def status(self, registration_number: str) -> CabinetAnswer:
+        return CabinetAnswer(registration_number, "rejected", ("line_mismatch: page_910_00_01.field: differs",))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_rejection_is_pushed_with_reasons_and_a_new_try_is_a_new_key(rig: Rig, lang: str) -> None:
+    from core.filings import issue_text
+
+    rig.ports.cabinet = RejectingCabinet(rig.ports.cabinet)  # type: ignore[arg-type]
+    chat, _ = await ready_chat(rig, lang)
+    rig.play_phone(await to_signing(chat, lang))
+    await chat.press(WORDS[lang]["check"])
+    async with rig.database.transaction() as session:
+        await poll_filings(session, rig.clock.now(), rig.ports)
+    async with rig.database.session() as session:
+        pushed = [m.payload for m in await session.scalars(select(OutboxMessage))]
+    assert [p["meta"]["status"] for p in pushed] == ["rejected"]
+    assert issue_text("line_mismatch", lang) in pushed[0]["text"]
+    await chat.say("/file")  # a rejected period can be sent again: the summary, a new attempt
+    await chat.press(WORDS[lang]["sign"])
+    rows = await effects(rig.database)
+    assert [r.status for r in rows] == ["rejected", "signing"]
+    assert rows[0].key.endswith(":1")
+    assert rows[1].key.endswith(":2")
+
+
+@pytest.mark.parametrize(("lang", "text"), [("ru", "сдать декларацию"), ("kk", "декларацияны тапсыру")])
+async def test_free_text_starts_filing(rig: Rig, lang: str, text: str) -> None:
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say(text)
+    await chat.say(WORDS[lang]["name"])
+    chat.expect("910.00", "3 000 000")
+    assert any(WORDS[lang]["sign"].lower() in b.text.lower() for b in chat.buttons)

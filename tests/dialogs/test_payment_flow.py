@@ -209,3 +209,13 @@ def test_button_labels_fit_whatsapp() -> None:
         tr = Translator(lang)  # type: ignore[arg-type]
         for label in ("Pay", "Orders", "Later", "Yes, pay"):
             assert len(tr.t(label)) <= 20
+
+
+@pytest.mark.parametrize(("lang", "text"), [("ru", "оплатить соцплатежи"), ("kk", "салықты төлеу")])
+async def test_free_text_offers_the_payment(rig: Rig, lang: str, text: str) -> None:
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say(text)
+    if not chat.buttons:
+        await chat.say(WORDS[lang]["name"])
+    chat.expect(WORDS[lang]["month"], "25.12.2026")
+    assert any(WORDS[lang]["pay"] in b.text for b in chat.buttons)
