@@ -15,7 +15,7 @@ from typing import Literal
 
 from core.calc import CalcInputError, CalcResult
 from core.calc._trace import Tracer
-from core.explain import Lang, TraceStep, format_amount, format_share, render_explanation
+from core.explain import CalcWarning, Lang, TraceStep, format_amount, format_share, render_explanation
 from core.rules import parameters
 
 PenaltyKind = Literal["tax", "social"]
@@ -73,11 +73,26 @@ def penalty_interest(debt: Decimal, due: dt.date, paid: dt.date, *, kind: Penalt
         for stretch in _stretches(first, last, kind):
             days += stretch.days
             _line(t, kind, debt, stretch)
+    _stale_rate_warning(t, last)
     total = sum(t.lines.values(), ZERO)
     extra = {"days": days, "debt": debt, "due": due, "paid": paid, "penalty_kind": kind}
     result = t.result("penalty", f"{due.isoformat()}..{paid.isoformat()}", total, extra)
     result.trace[:] = [_labelled(step) for step in result.trace]
     return result
+
+
+def _stale_rate_warning(t: Tracer, last: dt.date) -> None:
+    checked: dt.date = t.peek("penalties_interest.base_rate_checked_until")
+    if last > checked:
+        t.warn(
+            CalcWarning(
+                "base_rate_unverified",
+                f"Базовая ставка НБРК сверена по {checked:%d.%m.%Y}; за дни после этой даты взята последняя известная "
+                "ставка — сверьте пеню с кабинетом налогоплательщика.",
+                f"ҰБ базалық мөлшерлемесі {checked:%d.%m.%Y} дейін тексерілген; одан кейінгі күндерге соңғы белгілі "
+                "мөлшерлеме алынды — өсімпұлды салық төлеуші кабинетімен салыстырыңыз.",
+            )
+        )
 
 
 def _labelled(step: TraceStep) -> TraceStep:

@@ -6,9 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.calc import CalcInputError
 from core.notices import penalty_interest, render_penalty
+from core.rules import parameters
 
 D = Decimal
 
@@ -65,3 +68,31 @@ def test_bad_input() -> None:
         penalty_interest(D(-1), dt.date(2026, 1, 1), dt.date(2026, 2, 1))
     with pytest.raises(CalcInputError):
         penalty_interest(D(1), dt.date(2026, 1, 1), dt.date(2026, 2, 1), kind="fine")  # type: ignore[arg-type]
+
+
+def test_days_after_the_checked_base_rate_history_warn() -> None:
+    checked = parameters().value("penalties_interest.base_rate_checked_until", dt.date(2026, 1, 1))
+    before = penalty_interest(D(1000), checked - dt.timedelta(days=10), checked)
+    after = penalty_interest(D(1000), checked, checked + dt.timedelta(days=3))
+    assert before.warnings == []
+    assert [w.code for w in after.warnings] == ["base_rate_unverified"]
+    assert "сверьте" in render_penalty(after, "ru")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    debt=st.integers(min_value=0, max_value=50_000_000),
+    start=st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2026, 6, 30)),
+    first=st.integers(min_value=0, max_value=400),
+    second=st.integers(min_value=0, max_value=400),
+)
+def test_splitting_the_period_changes_only_rounding(debt: int, start: dt.date, first: int, second: int) -> None:
+    """Пеня over [due, paid] equals the sum over [due, mid] and [mid, paid] up to one tenge per line."""
+    mid = start + dt.timedelta(days=first)
+    end = mid + dt.timedelta(days=second)
+    whole = penalty_interest(D(debt), start, end)
+    parts = penalty_interest(D(debt), start, mid).total + penalty_interest(D(debt), mid, end).total
+    lines = len(whole.lines) + 2
+    assert abs(whole.total - parts) <= lines
+    assert whole.extra["days"] == first + second
+    assert whole.total >= penalty_interest(D(debt), start, mid).total  # more days never cost less

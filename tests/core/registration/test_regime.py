@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from core.calc import CalcInputError
 from core.registration import compare_regimes
@@ -137,3 +139,19 @@ def test_render_and_json(lang: str) -> None:
     payload = result.to_json(lang)  # type: ignore[arg-type]
     assert payload["cheapest"] == "simplified"
     assert all(isinstance(o["total"], int) for o in payload["options"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    income=st.integers(min_value=0, max_value=400_000_000),
+    employees=st.integers(min_value=0, max_value=5),
+    place=st.sampled_from([None, "astana", "karasai", "shymkent"]),
+    year=st.sampled_from([2024, 2025, 2026]),
+)
+def test_the_cheapest_eligible_option_is_marked(income: int, employees: int, place: str | None, year: int) -> None:
+    result = compare_regimes(D(income), place, employees, None, year)
+    eligible = [o for o in result.options if o.eligible]
+    marked = [o for o in result.options if o.cheapest]
+    assert eligible  # the general regime has no limit
+    assert marked == [min(eligible, key=lambda o: o.total)] or marked[0].total == min(o.total for o in eligible)
+    assert all(v == v.to_integral_value() for o in result.options for v in o.lines.values())
