@@ -8,7 +8,7 @@ from bot.whatsapp.client import WhatsAppClient
 from bot.whatsapp.delivery import PairGate, WhatsAppDelivery
 from bot.whatsapp.observe import ProcessedTracker
 from bot.whatsapp.sender import WhatsAppSender
-from bot.whatsapp.setup import WEBHOOK_PATH, WhatsAppChannel, setup_whatsapp, whatsapp_sender
+from bot.whatsapp.setup import WEBHOOK_PATH, WhatsAppChannel, is_configured, setup_whatsapp, whatsapp_sender
 from bot.whatsapp.templates import TemplateRegistry, default_registry
 from bot.whatsapp.webhook import WhatsAppWebhook
 
@@ -23,6 +23,7 @@ __all__ = [
     "WhatsAppSender",
     "WhatsAppWebhook",
     "default_registry",
+    "is_configured",
     "setup_whatsapp",
     "whatsapp_sender",
 ]

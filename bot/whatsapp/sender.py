@@ -35,6 +35,10 @@ class WhatsAppSender:
         self.auth_pause_seconds = auth_pause_seconds
         self.halted = False
 
+    async def close(self) -> None:
+        """Close the HTTP session (``asistent worker`` on shutdown)."""
+        await self.delivery.client.close()
+
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         if self.halted:
             raise RetryAfter(self.auth_pause_seconds)

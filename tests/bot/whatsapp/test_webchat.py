@@ -12,22 +12,31 @@ import aiohttp
 import pytest
 
 from bot.emulator import RunningServer, serve
+from bot.emulator.telegram import TelegramEmulator
 from bot.emulator.whatsapp import WaLimits, WhatsAppEmulator
+from bot.outbox.sql import SqlOutbox
 from bot.webchat import create_webchat_app
 from bot.whatsapp import setup_whatsapp
-from bot.whatsapp.local import connect_local, local_settings
+from bot.whatsapp.local import connect_local, is_local, local_settings
 from core.settings import Settings
-from tests.bot.whatsapp.harness import memory_engine
+from core.storage import Database
+from dialogs.engine import Engine
+from dialogs.sql_store import SqlStores
+from tests.bot.whatsapp.harness import SECRET, services
 from tests.conftest import REQUIRE_BROWSER
 
 CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
-async def local() -> AsyncIterator[tuple[RunningServer, WhatsAppEmulator]]:
+async def local(sqlite_db: Database) -> AsyncIterator[tuple[RunningServer, WhatsAppEmulator]]:
+    """Assembled as ``bot/app.py`` would in local mode (see docs/whatsapp.md, Wiring)."""
     emulator = WhatsAppEmulator(limits=WaLimits.relaxed())
-    app = create_webchat_app(whatsapp=emulator, webhook_retry_seconds=0.05)
-    channel = setup_whatsapp(app, memory_engine(), local_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
+    app = create_webchat_app(TelegramEmulator(), whatsapp=emulator, webhook_retry_seconds=0.05)
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert is_local(settings)
+    engine = Engine(SqlStores(sqlite_db), services(), SECRET)
+    channel = setup_whatsapp(app, engine, local_settings(settings), database=sqlite_db, outbox=SqlOutbox(sqlite_db))
     server = await serve(app)
     connect_local(channel, emulator, server.url)
     try:
