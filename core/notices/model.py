@@ -76,6 +76,8 @@ class Notice:
             "basis": self.basis,
             "period": self.period,
             "form": self.form,
+            "payment": self.payment,
+            "stated_deadline": self.stated_deadline.isoformat() if self.stated_deadline else None,
             "amounts": {k: jsonable(v) for k, v in self.amounts.items()},
             "confidence": round(self.confidence, 2),
         }
