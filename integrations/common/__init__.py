@@ -1,0 +1,1 @@
+"""Pieces shared by the sandboxes and clients of several integrations."""
