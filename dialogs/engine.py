@@ -65,6 +65,7 @@ COMMANDS: dict[str, str] = {
     "menu": Flow.MENU,
     "file": Flow.FILING,
     "pay": Flow.PAYMENT,
+    "subscription": Flow.SUBSCRIPTION,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
@@ -91,7 +92,7 @@ INTENT_FLOWS: dict[str, str] = {
     "register_business": Flow.CONSULT,
     "check_notices": Flow.CONSULT,
     "add_employee": Flow.SETTINGS,
-    "subscription": Flow.HELP,
+    "subscription": Flow.SUBSCRIPTION,
     "create_document": Flow.HELP,
 }
 #: intents → menu actions offered as "did you mean" suggestions

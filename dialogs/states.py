@@ -23,6 +23,7 @@ class Flow:
     LANGUAGE: Final = "lng"
     FILING: Final = "fil"
     PAYMENT: Final = "pay"
+    SUBSCRIPTION: Final = "sub"
 
 
 class Onboarding:
@@ -72,3 +73,11 @@ class Payment:
     OFFER: Final = "offer"
     CONFIRM: Final = "confirm"
     SENT: Final = "sent"
+
+
+class Subscription:
+    """Steps of the monthly fee (``flows/payment.py``, ``SubscriptionFlow``)."""
+
+    NAME: Final = "name"
+    OFFER: Final = "offer"
+    CONFIRM: Final = "confirm"

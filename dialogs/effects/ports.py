@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from core.payments import PaymentOrder
+from core.payments import PaymentOrder, PlatformSettings
 from dialogs.ports import Services
 
 
@@ -142,6 +142,7 @@ class PaymentPorts:
     bank: BankPort
     accounts: Accounts
     phone: PhoneSigning | None = None
+    platform: PlatformSettings | None = None  # the platform's requisites for the fee (default: the settings)
 
 
 @dataclass(slots=True)

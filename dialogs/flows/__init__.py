@@ -37,5 +37,6 @@ def registry() -> dict[str, FlowHandler]:
         language.LanguageFlow(),
         filing.FilingFlow(),
         payment.PaymentFlow(),
+        payment.SubscriptionFlow(),
     ]
     return {h.name: h for h in handlers}

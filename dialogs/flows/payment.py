@@ -37,7 +37,7 @@ from dialogs.flows.filing import NAME_MAX, T, name_is_valid
 from dialogs.flows.taxes import income_between, month_range
 from dialogs.format import date, money
 from dialogs.i18n import N_, Lang, Translator
-from dialogs.states import Flow, Payment
+from dialogs.states import Flow, Payment, Subscription
 from nlu.types import ParseResult
 
 KIND = "pay"
@@ -65,6 +65,7 @@ LABELS = {
     "vosms": N_("VOSMS"),
     "oosms": N_("OOSMS"),
     "ipn_withheld": N_("IPN withheld"),
+    "platform_fee": N_("Subscription fee"),
 }
 
 
@@ -305,45 +306,185 @@ class PaymentFlow(FlowHandler):
         return [Reply(text=text, attachments=files, buttons=buttons)]
 
     async def _send(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
-        from core.payments import idempotency_key, validate
+        from core.payments import validate
 
         orders, _ = await self._orders(ctx, effects, ports, year, month)
         if not orders or any(validate(o) for o in orders):
             return outdated(ctx)
-        period = f"{year:04d}-{month:02d}"
-        mine = await effects.of_user(ctx.user.user_id, KIND)
-        rows: list[EffectRow] = []
-        for order in orders:
-            attempt = 1 + sum(
-                1
-                for r in mine
-                if r.request.get("period") == period
-                and r.request.get("order_kind") == order.kind.value
-                and r.status == "rejected"
-            )
-            key = idempotency_key(order, attempt)
-            request = {
-                "period": period,
-                "order_kind": order.kind.value,
-                "amount": str(order.amount),
-                "order": order.to_json(),
-                "attempt": attempt,
-            }
-            row, created = await effects.begin(key, ctx.user.user_id, KIND, request, "sending")
-            if created:
-                details = {"period": period, "payment": order.kind.value, "amount": str(order.amount)}
-                await effects.audit(ctx.user.user_id, "payment.confirmed", row, details)
-            rows.append(row)
         ctx.go(self.name, Payment.SENT, **{**ctx.state.data, "sent": True})
-        lines = []
-        for row in rows:
-            moved, _ = await advance_payment(effects, ports, row)
-            lines.append(payment_text(ctx.t, ctx.lang, moved))
+        lines = await send_orders(ctx, effects, ports, orders)
         lines.append(ctx.t("I will write here when the bank executes them."))
         return [Reply(text="\n".join(lines), edit=True)]
+
+
+async def send_orders(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, orders: list[Any]) -> list[str]:
+    """One effect per order (created before the bank is called), then each sent with its key; the chat lines."""
+    from core.payments import idempotency_key
+
+    mine = await effects.of_user(ctx.user.user_id, KIND)
+    lines: list[str] = []
+    for order in orders:
+        attempt = 1 + sum(
+            1
+            for r in mine
+            if r.request.get("period") == order.period
+            and r.request.get("order_kind") == order.kind.value
+            and r.status == "rejected"
+        )
+        request = {
+            "period": order.period,
+            "order_kind": order.kind.value,
+            "amount": str(order.amount),
+            "order": order.to_json(),
+            "attempt": attempt,
+        }
+        row, created = await effects.begin(idempotency_key(order, attempt), ctx.user.user_id, KIND, request, "sending")
+        if created:
+            details = {"period": order.period, "payment": order.kind.value, "amount": str(order.amount)}
+            await effects.audit(ctx.user.user_id, "payment.confirmed", row, details)
+        moved, _ = await advance_payment(effects, ports, row)
+        lines.append(payment_text(ctx.t, ctx.lang, moved))
+    return lines
 
 
 def _month_code(code: str) -> tuple[int, int] | None:
     if len(code) == 7 and code[0] == "m" and code[1:].isdigit() and 1 <= int(code[5:]) <= 12:
         return int(code[1:5]), int(code[5:])
     return None
+
+
+FREE = N_("Free: income and expenses, tax calculations, deadlines and reminders, answers to questions.")
+PAID = N_("With the subscription: filing declarations and paying from the chat.")
+
+
+class SubscriptionFlow(FlowHandler):
+    """The platform's monthly fee (2 000 ₸, the tariff setting): this month's invoice, whether it is paid (from the
+    fee order's effect), what is free, and [Оплатить] → confirmation → the same exactly-once bank send."""
+
+    name = Flow.SUBSCRIPTION
+    text_steps = frozenset({Subscription.NAME})
+
+    async def _invoice(self, ctx: Ctx) -> tuple[Any, Any]:
+        from core.payments import Payer, fee_invoice
+        from core.settings import get_settings
+
+        assert ctx.profile is not None
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        name = (await effects.full_name(ctx.user.user_id) if effects else None) or ""
+        iin = ctx.profile.iin or ""
+        account = await ports.accounts.account(ctx.user.user_id, iin) if ports else None
+        payer = Payer(
+            iin,
+            name.title() or iin,
+            account.iban if account else "",
+            account.bic if account else "",
+            bank=account.bank if account else "",
+        )
+        platform = ports.platform if ports else None
+        period = f"{ctx.today.year:04d}-{ctx.today.month:02d}"
+        fee = get_settings().PLATFORM_FEE_TENGE
+        invoice = fee_invoice(payer, period, issued=ctx.today.replace(day=1), fee=fee, platform=platform)
+        order = None
+        if account is not None and name and not invoice.placeholder:
+            order = invoice.order(payer, on=ctx.today, number=1, platform=platform)
+        return invoice, order
+
+    async def _paid(self, ctx: Ctx, period: str) -> EffectRow | None:
+        effects = EffectStore.of(ctx.store)
+        if effects is None:
+            return None
+        rows = [
+            r
+            for r in await effects.of_user(ctx.user.user_id, KIND)
+            if r.request.get("order_kind") == "platform_fee" and r.request.get("period") == period
+        ]
+        live = [r for r in rows if r.status in LIVE]
+        return live[-1] if live else None
+
+    async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
+        ctx.clear()
+        if not ctx.onboarded or ctx.profile is None:
+            return await ctx.start(Flow.ONBOARDING)
+        invoice, order = await self._invoice(ctx)
+        lines = [invoice.text(ctx.lang)]
+        paid = await self._paid(ctx, invoice.period)
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        buttons: tuple[tuple[Any, ...], ...] = ()
+        if paid is not None and paid.status == "executed":
+            lines.append(ctx.t("Paid. Thank you!"))
+        elif paid is not None:
+            lines.append(payment_text(ctx.t, ctx.lang, paid))
+        elif invoice.placeholder:
+            lines.append(ctx.t("The platform's bank details are not set up yet, so the fee cannot be paid here."))
+        elif ports is None or effects is None:
+            lines.append(ctx.t("Not paid yet."))
+        elif order is None and not await effects.full_name(ctx.user.user_id):
+            ctx.go(self.name, Subscription.NAME)
+            lines.append(ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))
+        elif order is None:
+            lines.append(ctx.t("No bank account is connected yet, so I cannot pay."))
+        else:
+            lines.append(ctx.t("Not paid yet."))
+            token = new_token()
+            ctx.go(self.name, Subscription.OFFER, token=token)
+            buttons = (
+                (
+                    ctx.button(ctx.t("Pay"), self.name, "pay", token),
+                    ctx.button(ctx.t("Later"), self.name, "later", token),
+                ),
+            )
+        lines.extend((ctx.t(FREE), ctx.t(PAID)))
+        return [Reply(text="\n".join(lines), buttons=buttons)]
+
+    def prompt(self, ctx: Ctx) -> Reply | None:
+        if ctx.state.step == Subscription.NAME:
+            return Reply(text=ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))
+        return None
+
+    async def on_text(self, ctx: Ctx, text: str, parse: ParseResult) -> list[Reply]:
+        effects = EffectStore.of(ctx.store)
+        name = " ".join(text.split())
+        if effects is None:
+            return await self.start(ctx, None)
+        if len(name) > NAME_MAX or not name_is_valid(name):
+            return [Reply(text=ctx.t("Please write the name in letters only, for example: Иванов Иван Иванович."))]
+        await effects.set_full_name(ctx.user.user_id, name.upper())
+        return await self.start(ctx, None)
+
+    async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        from core.payments import validate
+
+        ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
+        data = ctx.state.data
+        if ports is None or effects is None or ctx.state.flow != self.name or data.get("token") != arg:
+            return outdated(ctx)
+        if data.get("sent"):
+            return await self.start(ctx, None)
+        if action in ("later", "no"):
+            ctx.clear()
+            text = ctx.t("Fine, I will remind you before the deadline.") if action == "later" else ""
+            text = text or ctx.t("Cancelled. Nothing was sent.")
+            return [Reply(text=text, buttons=menu.main_buttons(ctx), edit=True)]
+        invoice, order = await self._invoice(ctx)
+        if order is None or validate(order):
+            return outdated(ctx)
+        if action == "pay" and ctx.state.step == Subscription.OFFER:
+            ctx.state.step = Subscription.CONFIRM
+            text = ctx.t(
+                "Pay the subscription fee {amount} from the account ending {tail}?",
+                amount=money(invoice.amount),
+                tail=order.payer.iban[-4:],
+            )
+            buttons = (
+                (
+                    ctx.button(ctx.t("Yes, pay"), self.name, "yes", arg),
+                    ctx.button(ctx.t("Cancel"), self.name, "no", arg),
+                ),
+            )
+            return [Reply(text=text, buttons=buttons)]
+        if action == "yes" and ctx.state.step == Subscription.CONFIRM:
+            ctx.go(self.name, Subscription.CONFIRM, **{**data, "sent": True})
+            lines = await send_orders(ctx, effects, ports, [order])
+            lines.append(ctx.t("I will write here when the bank executes them."))
+            return [Reply(text="\n".join(lines), edit=True)]
+        return outdated(ctx)

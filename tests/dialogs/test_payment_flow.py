@@ -219,3 +219,38 @@ async def test_free_text_offers_the_payment(rig: Rig, lang: str, text: str) -> N
         await chat.say(WORDS[lang]["name"])
     chat.expect(WORDS[lang]["month"], "25.12.2026")
     assert any(WORDS[lang]["pay"] in b.text for b in chat.buttons)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_subscription_invoice_pay_and_paid_status(rig: Rig, lang: str) -> None:
+    from core.payments import PlatformSettings
+
+    rig.ports.platform = PlatformSettings(
+        PLATFORM_IBAN="KZ31601A000000000001", PLATFORM_BIN="141140001547", PLATFORM_BIC="HSBKKZKX"
+    )
+    words = {"ru": ("подписка", "2 000 ₸", "Бесплатно", "Оплачено"), "kk": ("жазылым", "2 000 ₸", "Тегін", "Төленді")}
+    ask, amount, free, paid = words[lang]
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say(ask)
+    if not chat.buttons:
+        await chat.say(WORDS[lang]["name"])
+    chat.expect("AS-202612-", amount, free)
+    await chat.press(WORDS[lang]["pay"])
+    yes = next(b for b in chat.buttons if WORDS[lang]["yes"] in b.text)
+    await chat.press_payload(yes.payload)
+    chat.expect(WORDS[lang]["sent"])
+    await chat.press_payload(yes.payload)  # a double tap: nothing twice
+    assert len(rig.bank._records) == 1
+    rig.clock.advance(dt.timedelta(minutes=10))
+    async with rig.database.transaction() as session:
+        await poll_payments(session, rig.clock.now(), rig.ports)
+    await chat.say(ask)
+    chat.expect(paid)
+    assert not chat.buttons
+
+
+async def test_subscription_with_placeholder_requisites_offers_no_payment(rig: Rig) -> None:
+    chat, _ = await ready_chat(rig, "ru")
+    await chat.say("/subscription")
+    chat.expect("AS-202612-", "не настроены")
+    assert not chat.buttons
