@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from num2words import num2words
-
+from core import words
 from core.calc.labels import label
 from core.explain import format_amount
 from core.payments.model import SOCIAL_KINDS, PaymentKind, PaymentOrder
@@ -82,14 +81,8 @@ def penalty_purpose(kind: PaymentKind, period: str) -> tuple[str, str]:
 
 
 def amount_in_words(amount: Decimal, lang: str = "ru") -> str:
-    """``Decimal("61450")`` → "Шестьдесят одна тысяча четыреста пятьдесят тенге 00 тиын" (or Kazakh)."""
-    whole = int(amount)
-    tiyn = int((amount - whole) * 100)
-    if lang == "kk":
-        text = f"{num2words(whole, lang='kz')} теңге {tiyn:02d} тиын"
-    else:
-        text = f"{num2words(whole, lang='ru')} тенге {tiyn:02d} тиын"
-    return text[:1].upper() + text[1:]
+    """``Decimal("61450")`` → "Шестьдесят одна тысяча четыреста пятьдесят тенге 00 тиынов" (or Kazakh)."""
+    return words.amount_in_words(amount, "kk" if lang == "kk" else "ru")
 
 
 # kind → (ru, kk) short name for the chat summary
