@@ -1,7 +1,7 @@
 """PDF of a document (fpdf2) in Russian or Kazakh: счёт на оплату (A4 portrait, with a payment QR code), акт Р-1 and
 накладная З-2 (A4 landscape, the forms' columns numbered as on the official layout).
 
-The DejaVu Sans font is embedded (``core/documents/fonts``, its licence beside it) so Cyrillic and the Kazakh letters
+The DejaVu Sans font is embedded (``core/fonts``, its licence beside it) so Cyrillic and the Kazakh letters
 ә ғ қ ң ө ұ ү һ і render and extract on any machine. Output is deterministic for the same document (fixed creation
 date), so a re-render of an issued document gives the same bytes.
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections.abc import Sequence
-from pathlib import Path
 
 import segno
 from fpdf import FPDF, FontFace
@@ -29,9 +28,10 @@ from core.documents.words import (
     format_quantity,
     number_in_words,
 )
+from core.fonts import FONTS_DIR
 from core.money import ZERO
 
-FONTS = Path(__file__).with_name("fonts")
+FONTS = FONTS_DIR
 FONT = "DejaVu"
 _BOLD = FontFace(emphasis="BOLD")
 _HEAD = FontFace(emphasis="BOLD", fill_color=(235, 235, 235))

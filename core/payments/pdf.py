@@ -1,5 +1,5 @@
 """A PDF of a payment order for the user (fpdf2, the DejaVu Sans font embedded so Cyrillic and Kazakh letters render on
-any machine — the font and its licence live in ``core/payments/fonts``).
+any machine — the font and its licence live in ``core/fonts``).
 
 Layout of the Kazakh paper form: title and number, date; payer, beneficiary and their banks with ИИН/БИН, ИИК, BIC,
 КОд/КБе; amount in figures and in words (Russian and Kazakh); KNP, KBK, value date, period; purpose; for social
@@ -9,16 +9,16 @@ payments the list of persons; signature lines. Output is deterministic for the s
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
 from core.explain import format_amount
+from core.fonts import FONTS_DIR
 from core.payments.model import PaymentOrder
 from core.payments.texts import amount_in_words
 
-FONTS = Path(__file__).with_name("fonts")
+FONTS = FONTS_DIR
 FONT = "DejaVu"
 WIDTH = 180.0  # A4 minus 15 mm margins
 ROW = 6.0
