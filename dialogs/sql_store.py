@@ -45,11 +45,24 @@ class SqlStore:
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        #: the dialog state read with the chat's binding (``user_for_chat``), handed out once by ``load_state``
+        self._prefetched: tuple[str, DialogSnapshot] | None = None
+        self._rows: object = None
 
     async def mark_processed(self, channel: str, key: str) -> bool:
         return await storage.mark_processed(self.session, channel, key)
 
     async def user_for_chat(self, chat: ChatRef, language: Lang) -> UserRef:
+        # A known chat: touched, with its user, state and profile, in one statement on PostgreSQL.
+        found = await storage.touch_chat_context(self.session, chat.channel, chat.chat_id)
+        if found is not None:
+            self._rows = found  # the session's identity map holds rows weakly: keep them for ``get_profile``
+            user, state, _ = found
+            snapshot = DialogSnapshot()
+            if state is not None:
+                snapshot = DialogSnapshot(state.flow or None, state.step or None, dict(state.data), state.version)
+            self._prefetched = (str(user.id), snapshot)
+            return UserRef(str(user.id), _lang(user.language), is_new=False)
         user, binding, created = await storage.get_or_create_user_for_chat(
             self.session, chat.channel, chat.chat_id, language=language, username=chat.username, phone=chat.phone
         )
@@ -60,12 +73,16 @@ class SqlStore:
         await storage.set_language(self.session, int(user_id), language)
 
     async def load_state(self, user_id: str) -> DialogSnapshot:
+        prefetched, self._prefetched = self._prefetched, None
+        if prefetched is not None and prefetched[0] == user_id:
+            return prefetched[1]
         found = await storage.load_state(self.session, int(user_id))
         if found is None:
             return DialogSnapshot()
         return DialogSnapshot(found.flow or None, found.step or None, dict(found.data), found.version)
 
     async def save_state(self, user_id: str, state: DialogSnapshot) -> None:
+        self._prefetched = None
         try:
             await storage.save_state(
                 self.session, int(user_id), state.flow or "", state.step or "", state.data, state.version
@@ -135,6 +152,7 @@ class SqlStore:
         await storage.append_audit(self.session, "user", action, user_id=int(user_id), details=details)
 
     async def erase_user(self, user_id: str) -> None:
+        self._prefetched = None
         await storage.erase_user(self.session, int(user_id))
 
     async def save_obligations(self, user_id: str, obligations: Sequence[ObligationDue]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +38,21 @@ async def insert_once(session: AsyncSession, row: Base) -> bool:
             raise
         return False
     return True
+
+
+async def insert_ignore(session: AsyncSession, model: type[Base], **values: Any) -> bool:
+    """Insert one row with ``ON CONFLICT DO NOTHING``: ``insert_once`` in one statement, without the savepoint.
+
+    For hot paths (an inbound update's dedupe): one round trip instead of three. Only unique conflicts are ignored;
+    a foreign key to nothing or a CHECK still raises. The row is not added to the session (nothing to load back).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect not in ("postgresql", "sqlite"):
+        return await insert_once(session, model(**values))
+    make = pg_insert if dialect == "postgresql" else sqlite_insert
+    primary = next(iter(model.__mapper__.primary_key))
+    stmt = make(model).values(**values).on_conflict_do_nothing().returning(primary)
+    return (await session.execute(stmt)).first() is not None
 
 
 def rowcount(result: Any) -> int:

@@ -5,22 +5,30 @@ opened with ``BEGIN IMMEDIATE`` — one writer at a time, so a read-then-write t
 ``SQLITE_BUSY`` and savepoints work (the driver's own implicit BEGIN is switched off).
 Never open a second session while one is open in the same task on SQLite: it waits for the first (a deadlock until
 the busy timeout). An in-memory SQLite URL shares one connection, so it allows one session at a time — use a file.
-PostgreSQL (production, ``postgresql+asyncpg://…``): a plain pooled engine, READ COMMITTED, pre-ping on checkout.
+PostgreSQL (production, ``postgresql+asyncpg://…``): a plain pooled engine, READ COMMITTED. A connection that sat idle
+in the pool for ``PING_AFTER_IDLE_SECONDS`` is pinged on checkout (and replaced when dead); a busy pool pays no ping
+per checkout. A disconnect seen mid-use invalidates the whole pool (SQLAlchemy's own handling), so the connections
+opened before a server restart are replaced on their next checkout; ``pool_recycle`` bounds a connection's age.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
+#: PostgreSQL: a pooled connection idle longer than this is pinged before use (a dead one is replaced)
+PING_AFTER_IDLE_SECONDS = 10.0
+#: PostgreSQL: connections older than this are closed and reopened on checkout
+POOL_RECYCLE_SECONDS = 1800
 
 
 def normalise_url(url: str | URL) -> URL:
@@ -57,6 +65,24 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def _install_postgres_hooks(engine: AsyncEngine) -> None:
+    dialect = engine.sync_engine.dialect
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return  # fresh, or just used: a dead server shows on use and invalidates the pool
+        try:
+            dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("pooled connection failed its ping") from error  # the pool reconnects
+
+
 def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
     """An async engine configured for its backend (see the module docstring).
 
@@ -70,8 +96,12 @@ def create_engine(url: str | URL, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(parsed, **{**options, **kwargs})
         _install_sqlite_hooks(engine)
         return engine
-    # pre-ping: a pooled connection that died with a server restart is replaced instead of failing one update
-    return create_async_engine(parsed, **{"pool_pre_ping": True, "hide_parameters": True, **kwargs})
+    # no pre-ping on every checkout (a round trip per transaction): idle connections are pinged (see the hooks)
+    options = {"pool_recycle": POOL_RECYCLE_SECONDS, "hide_parameters": True, **kwargs}
+    engine = create_async_engine(parsed, **options)
+    if not options.get("pool_pre_ping"):
+        _install_postgres_hooks(engine)
+    return engine
 
 
 class Database:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.storage._util import insert_once, rowcount
+from core.storage._util import insert_ignore, rowcount
 from core.storage.models import DialogState
 from core.storage.types import utcnow
 
@@ -47,8 +47,8 @@ async def save_state(
     """
     now = utcnow()
     if expected_version == 0:
-        row = DialogState(user_id=user_id, flow=flow, step=step, data=data, version=1, updated_at=now)
-        if not await insert_once(session, row):
+        values = {"user_id": user_id, "flow": flow, "step": step, "data": data, "version": 1, "updated_at": now}
+        if not await insert_ignore(session, DialogState, **values):
             raise StaleState(f"dialog state of user {user_id} already exists")
         return 1
     stmt = (

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.storage._util import insert_once, rowcount
+from core.storage._util import insert_ignore, rowcount
 from core.storage.models import ProcessedUpdate
 
 
@@ -16,7 +16,7 @@ async def mark_processed(session: AsyncSession, channel: str, update_key: str) -
 
     Call it in the same transaction as the update's effects: a crash before commit forgets both.
     """
-    return await insert_once(session, ProcessedUpdate(channel=channel, update_key=update_key))
+    return await insert_ignore(session, ProcessedUpdate, channel=channel, update_key=update_key)
 
 
 async def prune_processed(session: AsyncSession, before: dt.datetime) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.identity import is_valid_iin_bin
 from core.storage._util import insert_once, is_unique_violation, rowcount
-from core.storage.models import CHANNELS, LANGUAGES, REGIMES, ChatBinding, LinkCode, Profile, User
+from core.storage.models import CHANNELS, LANGUAGES, REGIMES, ChatBinding, DialogState, LinkCode, Profile, User
 from core.storage.types import utcnow
 
 # The NCA/ESF test identities (integrations.md §6.1): checksum-invalid, accepted only when a caller asks for test mode.
@@ -47,6 +47,64 @@ async def find_binding(session: AsyncSession, channel: str, chat_id: str) -> Cha
     """The binding of a chat, or ``None``."""
     stmt = select(ChatBinding).where(ChatBinding.channel == channel, ChatBinding.chat_id == chat_id)
     return (await session.scalars(stmt)).one_or_none()
+
+
+async def find_chat_context(
+    session: AsyncSession, channel: str, chat_id: str
+) -> tuple[ChatBinding, User, DialogState | None, Profile | None] | None:
+    """The binding of a chat with its user, dialog state and profile, in one query; ``None`` for an unbound chat.
+
+    The rows land in the session's identity map, so a later ``session.get(User | Profile, id)`` costs no query.
+    """
+    stmt = (
+        select(ChatBinding, User, DialogState, Profile)
+        .join(User, User.id == ChatBinding.user_id)
+        .outerjoin(DialogState, DialogState.user_id == ChatBinding.user_id)
+        .outerjoin(Profile, Profile.user_id == ChatBinding.user_id)
+        .where(ChatBinding.channel == channel, ChatBinding.chat_id == chat_id)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(stmt)).one_or_none()
+    if found is None:
+        return None
+    binding, user, state, profile = found
+    return binding, user, state, profile
+
+
+async def touch_chat_context(
+    session: AsyncSession, channel: str, chat_id: str, at: dt.datetime | None = None
+) -> tuple[User, DialogState | None, Profile | None] | None:
+    """``touch_inbound`` on a bound chat and its ``find_chat_context`` rows; ``None`` (nothing touched) when unbound.
+
+    PostgreSQL: one statement (the UPDATE … RETURNING in a CTE joined to the rows); elsewhere a query and an update.
+    """
+    moment = at or utcnow()
+    if session.get_bind().dialect.name != "postgresql":
+        found = await find_chat_context(session, channel, chat_id)
+        if found is None:
+            return None
+        binding, user, state, profile = found
+        await touch_inbound(session, binding.id, moment)
+        return user, state, profile
+    touched = (
+        update(ChatBinding)
+        .where(ChatBinding.channel == channel, ChatBinding.chat_id == chat_id)
+        .values(last_inbound_at=moment, status="active")
+        .returning(ChatBinding.user_id)
+        .cte("touched")
+    )
+    stmt = (
+        select(User, DialogState, Profile)
+        .join_from(touched, User, User.id == touched.c.user_id)
+        .outerjoin(DialogState, DialogState.user_id == touched.c.user_id)
+        .outerjoin(Profile, Profile.user_id == touched.c.user_id)
+        .execution_options(populate_existing=True)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    if row is None:
+        return None
+    user, state, profile = row
+    return user, state, profile
 
 
 async def get_or_create_user_for_chat(
