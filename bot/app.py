@@ -54,6 +54,7 @@ from pydantic import SecretStr
 
 from bot.emulator import RunningServer, serve
 from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
+from bot.emulator.whatsapp import WhatsAppEmulator
 from bot.outbox import ChannelSender, OutboxSender, SenderConfig, TokenBucket
 from bot.outbox.sql import SqlOutbox
 from bot.outbox.telegram import TelegramChannelSender
@@ -61,6 +62,8 @@ from bot.runtime.bounded import for_dialect
 from bot.telegram import build_dispatcher, make_bot
 from bot.telegram.webhook import mount_webhook, register_webhook, webhook_path
 from bot.webchat.app import create_webchat_app
+from bot.whatsapp.local import connect_local
+from bot.whatsapp.local import local_settings as local_whatsapp_settings
 from core.settings import Settings
 from core.storage import Database, run_migrations
 from dialogs.engine import Engine
@@ -200,6 +203,7 @@ class Runtime:
     server: RunningServer
     emulator: TelegramEmulator | None = None
     webhook: SimpleRequestHandler | None = None
+    wa_emulator: WhatsAppEmulator | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -214,11 +218,14 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     engine = for_dialect(Engine(SqlStores(database), default_services(), payload_secret(settings)), database.dialect)
     dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
     emulator: TelegramEmulator | None = None
+    wa_emulator: WhatsAppEmulator | None = None
     if mode == "local":
         # the emulator forgets its chats on restart; fresh user ids keep a new web chat user from inheriting an old
         # user's data in the (persistent) database
         emulator = TelegramEmulator(first_user_id=local_first_user_id())
-        app = create_webchat_app(emulator)
+        if not whatsapp_configured(settings):  # WhatsApp in the web chat too, through the local Cloud API emulator
+            wa_emulator = WhatsAppEmulator()
+        app = create_webchat_app(emulator, whatsapp=wa_emulator)
     else:
         app = web.Application()
     app.router.add_get("/healthz", _healthz)
@@ -229,13 +236,13 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         hook_secret = secret(settings.TELEGRAM_WEBHOOK_SECRET)
         webhook = mount_webhook(app, dp, bot, path=webhook_path(settings.WEBHOOK_URL), secret=hook_secret)
     whatsapp = None
-    if whatsapp_configured(settings):  # the WhatsApp webhook on the same app, its sender in the same outbox
+    if whatsapp_configured(settings) or wa_emulator is not None:  # the webhook on the same app, sender in the outbox
         from bot.whatsapp.setup import WEBHOOK_PATH, setup_whatsapp
 
         whatsapp = setup_whatsapp(
             app,
             engine,
-            settings,
+            settings if wa_emulator is None else local_whatsapp_settings(settings),
             database=database,
             outbox=SqlOutbox(database),
             max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES,
@@ -244,7 +251,9 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     server = await serve(app, settings.HTTP_HOST, settings.HTTP_PORT)
     if bot is None:  # local: the emulator is up now, at the real port (HTTP_PORT=0 picks a free one)
         bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
-    runtime = Runtime(settings, mode, database, bot, dp, server, emulator, webhook)
+    if whatsapp is not None and wa_emulator is not None:
+        connect_local(whatsapp, wa_emulator, _loopback(server.url))
+    runtime = Runtime(settings, mode, database, bot, dp, server, emulator, webhook, wa_emulator)
     try:
         await _start_bot(runtime)
     except BaseException:

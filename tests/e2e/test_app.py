@@ -49,6 +49,20 @@ async def test_local_mode_serves_page_emulator_and_bot_on_one_port(sqlite_url: s
     assert all(task.done() for task in runtime.tasks)
 
 
+async def test_local_mode_offers_whatsapp_through_the_cloud_api_emulator(sqlite_url: str, tmp_path: Path) -> None:
+    runtime = await start_all(settings_for(sqlite_url, tmp_path))
+    try:
+        assert runtime.wa_emulator is not None
+        async with aiohttp.ClientSession() as http, http.get(f"{runtime.server.url}/webchat/api/channels") as channels:
+            assert "whatsapp" in str(await channels.json())
+        user = runtime.wa_emulator.create_user("Айгүл", "kk")
+        runtime.wa_emulator.send_text(user.chat_id, "/start")
+        (welcome,) = await runtime.wa_emulator.wait_for_bot_messages(user.chat_id, 1, timeout=30)
+        assert welcome is not None
+    finally:
+        await stop_all(runtime)
+
+
 async def test_token_mode_long_polls_the_configured_api_server_and_never_logs_the_token(
     sqlite_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
