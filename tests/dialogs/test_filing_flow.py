@@ -381,3 +381,53 @@ async def test_free_text_starts_filing(rig: Rig, lang: str, text: str) -> None:
     await chat.say(WORDS[lang]["name"])
     chat.expect("910.00", "3 000 000")
     assert any(WORDS[lang]["sign"].lower() in b.text.lower() for b in chat.buttons)
+
+
+async def test_phone_over_loopback_http_with_the_phone_simulator(rig: Rig) -> None:
+    """The real eGov mobile round trip: the sub-app served on loopback, ``PhoneSimulator`` opening the chat's deep
+    link (API 1 → API 2 GET → PUT signed), then «Проверить подпись» files it."""
+    import aiohttp
+    from aiohttp.test_utils import TestServer
+
+    from integrations.signing.egov_mobile.app import create_egov_app
+    from integrations.signing.egov_mobile.phone import PhoneSimulator
+
+    server = TestServer(create_egov_app(rig.egov), host="127.0.0.1")
+    await server.start_server()
+    rig.egov.base_url = str(server.make_url("/")).rstrip("/")
+    try:
+        chat, _ = await ready_chat(rig, "kk")
+        link = await to_signing(chat, "kk")
+        async with aiohttp.ClientSession() as session:
+            status, _body = await PhoneSimulator(session, rig.phone_key).sign(str(link.meta["deep_link"]))
+        assert status == 200
+        await chat.press(WORDS["kk"]["check"])
+        chat.expect(WORDS["kk"]["accepted"])
+    finally:
+        await server.close()
+    assert len(rig.sandbox._records) == 1
+
+
+async def test_how_is_it_calculated_from_the_summary(rig: Rig) -> None:
+    chat, _ = await ready_chat(rig, "ru")
+    await chat.say("/file")
+    await chat.say("Иванов Иван")
+    await chat.press("Как посчитано")
+    chat.expect("910.00", "3 000 000")
+    assert await effects(rig.database) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_expired_link_then_a_new_one_same_effect(rig: Rig, lang: str) -> None:
+    chat, _ = await ready_chat(rig, lang)
+    await to_signing(chat, lang)
+    rig.clock.advance(dt.timedelta(minutes=11))  # the eGov request lives 10 minutes
+    await chat.press(WORDS[lang]["check"])
+    new = {"ru": "Новая ссылка", "kk": "Жаңа сілтеме"}[lang]
+    chat.expect(new)
+    await chat.press(new)
+    rig.play_phone(chat.replies[0])
+    await chat.press(WORDS[lang]["check"])
+    chat.expect(WORDS[lang]["accepted"])
+    assert len(await effects(rig.database)) == 1
+    assert len(rig.sandbox._records) == 1
