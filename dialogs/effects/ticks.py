@@ -11,18 +11,23 @@ signed declaration the cabinet did not answer (same idempotency key) and reads t
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from dialogs.effects.ports import FilingPorts, PaymentPorts
-from dialogs.effects.store import EffectStore
+from dialogs.effects.store import EffectRow, EffectStore
+
+log = logging.getLogger("asistent.dialogs")
 
 
 @dataclass(frozen=True, slots=True)
 class PollReport:
     looked_at: int
     pushed: int
+    failed: int = 0
 
 
 async def poll_filings(session: AsyncSession, now: dt.datetime, ports: FilingPorts) -> PollReport:
@@ -30,15 +35,16 @@ async def poll_filings(session: AsyncSession, now: dt.datetime, ports: FilingPor
 
     effects = EffectStore(session)
     rows = await effects.in_status(KIND, ("signing", "signed", "submitted"))
-    pushed = 0
-    for row in rows:
+
+    async def one(row: EffectRow) -> bool:
         moved, what = await advance_filing(effects, ports, row, actor="system")
         if what not in ("submitted", "processed", "rejected"):
-            continue
+            return False
         lang = await effects.language(moved.user_id)
         await effects.push(moved.user_id, status_push(moved, lang), f"filing:{moved.id}:{moved.status}", now)
-        pushed += 1
-    return PollReport(len(rows), pushed)
+        return True
+
+    return await _each(session, rows, one)
 
 
 async def poll_payments(session: AsyncSession, now: dt.datetime, ports: PaymentPorts) -> PollReport:
@@ -48,12 +54,31 @@ async def poll_payments(session: AsyncSession, now: dt.datetime, ports: PaymentP
 
     effects = EffectStore(session)
     rows = await effects.in_status(KIND, ("sending", "sent"))
-    pushed = 0
-    for row in rows:
+
+    async def one(row: EffectRow) -> bool:
         moved, what = await advance_payment(effects, ports, row, actor="system")
         if what not in ("executed", "rejected"):
-            continue
+            return False
         lang = await effects.language(moved.user_id)
         await effects.push(moved.user_id, status_push(moved, lang), f"payment:{moved.id}:{moved.status}", now)
-        pushed += 1
-    return PollReport(len(rows), pushed)
+        return True
+
+    return await _each(session, rows, one)
+
+
+async def _each(
+    session: AsyncSession, rows: list[EffectRow], step: Callable[[EffectRow], Awaitable[bool]]
+) -> PollReport:
+    """Each row in its own savepoint: a failure (a crash in an outside call, a scrubbed row) rolls back that row's
+    step only, is logged without personal data, and is retried on the next tick; the other rows go on."""
+    pushed = failed = 0
+    for row in rows:
+        if not row.request:  # scrubbed by erasure: nothing left to follow
+            continue
+        try:
+            async with session.begin_nested():
+                pushed += int(await step(row))
+        except Exception:
+            failed += 1
+            log.exception("effect step failed effect=%s kind=%s status=%s", row.id, row.kind, row.status)
+    return PollReport(len(rows), pushed, failed)

@@ -254,3 +254,23 @@ async def test_subscription_with_placeholder_requisites_offers_no_payment(rig: R
     await chat.say("/subscription")
     chat.expect("AS-202612-", "не настроены")
     assert not chat.buttons
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_rejected_by_the_bank_is_pushed_and_can_be_paid_again(rig: Rig, lang: str) -> None:
+    rig.ports.accounts = SandboxAccounts(rig.bank, balance=Decimal(0))  # insufficient funds
+    chat, _ = await ready_chat(rig, lang)
+    await to_offer(chat, lang)
+    await chat.press(WORDS[lang]["pay"])
+    await chat.press(WORDS[lang]["yes"])
+    rig.clock.advance(dt.timedelta(minutes=10))
+    async with rig.database.transaction() as session:
+        await poll_payments(session, rig.clock.now(), rig.ports)
+    async with rig.database.session() as session:
+        pushed = [m.payload for m in await session.scalars(select(OutboxMessage))]
+    assert pushed
+    assert {p["meta"]["status"] for p in pushed} == {"rejected"}
+    rejected = {"ru": "Банк отклонил", "kk": "Банк"}[lang]
+    assert all(rejected in p["text"] for p in pushed)
+    await chat.say("/pay")  # rejected payments are offered again (a new attempt, a new key)
+    assert any(WORDS[lang]["pay"] in b.text for b in chat.buttons)
