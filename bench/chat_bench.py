@@ -64,12 +64,13 @@ class Result:
     updates_per_s: float
     p50_ms: float
     p99_ms: float
+    cpu_ms: float = float("nan")  # this process's CPU time per update (emulator + bot + engine + drivers)
 
     def line(self, echo: Result | None) -> str:
         ratio = f"{self.updates_per_s / echo.updates_per_s:5.2f}" if echo and echo.updates_per_s else "    -"
         return (
             f"{self.target:<9} {self.run:<14} {self.updates:>7} {self.updates_per_s:>9.1f} "
-            f"{self.p50_ms:>8.1f} {self.p99_ms:>8.1f}  {ratio}"
+            f"{self.p50_ms:>8.1f} {self.p99_ms:>8.1f} {self.cpu_ms:>7.1f}  {ratio}"
         )
 
 
@@ -207,7 +208,9 @@ async def measure(
             await onboard(engine, uids)
         await harness.run(uids[: min(5, len(uids))], 2, 0, args.timeout)  # warm-up: connections, caches
         for run, rate in (("saturate", 0.0), (f"paced {args.rate:g}/s", args.rate)):
+            cpu = time.process_time()
             count, seconds, latencies = await harness.run(uids, args.messages, rate, args.timeout)
+            cpu = time.process_time() - cpu
             results.append(
                 Result(
                     target,
@@ -217,6 +220,7 @@ async def measure(
                     round(count / seconds, 1),
                     round(statistics.median(latencies) * 1000, 1),
                     round(percentile(latencies, 0.99) * 1000, 1),
+                    round(cpu * 1000 / max(count, 1), 2),
                 )
             )
             print(results[-1].line(None), file=sys.stderr, flush=True)
@@ -267,7 +271,8 @@ def main(argv: list[str]) -> int:
     print(f"users={args.users} messages/user={args.messages} paced rate={args.rate:g}/s", flush=True)
     results = asyncio.run(main_async(args))
     echo = next((r for r in results if r.target == "echo" and r.run == "saturate"), None)
-    print(f"{'target':<9} {'run':<14} {'updates':>7} {'upd/s':>9} {'p50 ms':>8} {'p99 ms':>8}  ratio to echo")
+    header = f"{'target':<9} {'run':<14} {'updates':>7} {'upd/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7}"
+    print(f"{header}  ratio to echo")
     for result in results:
         print(result.line(echo if result.run == "saturate" else None))
     if args.json:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
@@ -12,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.storage.models import Base
 
-_UNIQUE_VIOLATION = "23505"  # SQLSTATE of PostgreSQL's unique_violation
+_UNIQUE_VIOLATION = "23505"
+#: ``insert_ignore`` statements by (model, dialect, columns), built once with bind parameters
+_INSERT_IGNORE: dict[tuple[type[Base], str, tuple[str, ...]], Any] = {}  # SQLSTATE of PostgreSQL's unique_violation
 
 
 def is_unique_violation(exc: IntegrityError) -> bool:
@@ -49,10 +52,15 @@ async def insert_ignore(session: AsyncSession, model: type[Base], **values: Any)
     dialect = session.get_bind().dialect.name
     if dialect not in ("postgresql", "sqlite"):
         return await insert_once(session, model(**values))
-    make = pg_insert if dialect == "postgresql" else sqlite_insert
-    primary = next(iter(model.__mapper__.primary_key))
-    stmt = make(model).values(**values).on_conflict_do_nothing().returning(primary)
-    return (await session.execute(stmt)).first() is not None
+    key = (model, dialect, tuple(sorted(values)))
+    stmt = _INSERT_IGNORE.get(key)
+    if stmt is None:
+        make = pg_insert if dialect == "postgresql" else sqlite_insert
+        primary = next(iter(model.__mapper__.primary_key))
+        params = {name: bindparam(f"i_{name}", type_=model.__table__.c[name].type) for name in values}
+        stmt = _INSERT_IGNORE[key] = make(model).values(**params).on_conflict_do_nothing().returning(primary)
+    bound = {f"i_{name}": value for name, value in values.items()}
+    return (await session.execute(stmt, bound)).first() is not None
 
 
 def rowcount(result: Any) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.storage._util import insert_ignore, rowcount
@@ -27,6 +27,25 @@ class StateSnapshot:
     data: dict[str, Any] = field(default_factory=dict)
     version: int = 0
     updated_at: dt.datetime | None = None
+
+
+def _typed(name: str, column: str) -> Any:
+    return bindparam(name, type_=DialogState.__table__.c[column].type)
+
+
+#: built once (with bind parameters): building a statement costs more than executing a cached one
+_SAVE_STATE = (
+    update(DialogState)
+    .where(DialogState.user_id == bindparam("s_user"), DialogState.version == bindparam("s_expected"))
+    .values(
+        flow=_typed("s_flow", "flow"),
+        step=_typed("s_step", "step"),
+        data=_typed("s_data", "data"),
+        version=_typed("s_version", "version"),
+        updated_at=_typed("s_at", "updated_at"),
+    )
+    .execution_options(synchronize_session=False)
+)
 
 
 async def load_state(session: AsyncSession, user_id: int) -> StateSnapshot | None:
@@ -51,13 +70,9 @@ async def save_state(
         if not await insert_ignore(session, DialogState, **values):
             raise StaleState(f"dialog state of user {user_id} already exists")
         return 1
-    stmt = (
-        update(DialogState)
-        .where(DialogState.user_id == user_id, DialogState.version == expected_version)
-        .values(flow=flow, step=step, data=data, version=expected_version + 1, updated_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    if rowcount(await session.execute(stmt)) != 1:
+    params = {"s_user": user_id, "s_expected": expected_version, "s_flow": flow, "s_step": step, "s_data": data}
+    params |= {"s_version": expected_version + 1, "s_at": now}
+    if rowcount(await session.execute(_SAVE_STATE, params)) != 1:
         raise StaleState(f"dialog state of user {user_id} is not at version {expected_version}")
     return expected_version + 1
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -71,6 +71,27 @@ async def find_chat_context(
     return binding, user, state, profile
 
 
+def _touch_chat_context_statement() -> Any:
+    """Built once (with bind parameters): building a statement costs more than executing a cached one."""
+    touched = (
+        update(ChatBinding)
+        .where(ChatBinding.channel == bindparam("b_channel"), ChatBinding.chat_id == bindparam("b_chat_id"))
+        .values(last_inbound_at=bindparam("b_at", type_=ChatBinding.__table__.c.last_inbound_at.type), status="active")
+        .returning(ChatBinding.user_id)
+        .cte("touched")
+    )
+    return (
+        select(User, DialogState, Profile)
+        .join_from(touched, User, User.id == touched.c.user_id)
+        .outerjoin(DialogState, DialogState.user_id == touched.c.user_id)
+        .outerjoin(Profile, Profile.user_id == touched.c.user_id)
+        .execution_options(populate_existing=True)
+    )
+
+
+_TOUCH_CHAT_CONTEXT = _touch_chat_context_statement()
+
+
 async def touch_chat_context(
     session: AsyncSession, channel: str, chat_id: str, at: dt.datetime | None = None
 ) -> tuple[User, DialogState | None, Profile | None] | None:
@@ -86,21 +107,9 @@ async def touch_chat_context(
         binding, user, state, profile = found
         await touch_inbound(session, binding.id, moment)
         return user, state, profile
-    touched = (
-        update(ChatBinding)
-        .where(ChatBinding.channel == channel, ChatBinding.chat_id == chat_id)
-        .values(last_inbound_at=moment, status="active")
-        .returning(ChatBinding.user_id)
-        .cte("touched")
-    )
-    stmt = (
-        select(User, DialogState, Profile)
-        .join_from(touched, User, User.id == touched.c.user_id)
-        .outerjoin(DialogState, DialogState.user_id == touched.c.user_id)
-        .outerjoin(Profile, Profile.user_id == touched.c.user_id)
-        .execution_options(populate_existing=True)
-    )
-    row = (await session.execute(stmt)).one_or_none()
+    row = (
+        await session.execute(_TOUCH_CHAT_CONTEXT, {"b_channel": channel, "b_chat_id": chat_id, "b_at": moment})
+    ).one_or_none()
     if row is None:
         return None
     user, state, profile = row
