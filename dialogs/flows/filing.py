@@ -281,6 +281,9 @@ class FilingFlow(FlowHandler):
 
         figures = await self._figures(ctx, year, half)
         file_by, pay_by = f910_deadlines(year, half)
+        late = (
+            [ctx.t("The deadline has passed: better file it now, a late one is fined.")] if file_by < ctx.today else []
+        )
         head = ctx.t("Declaration 910.00 for half-year {half} of {year}:", half=half, year=year)
         if base is not None:
             head = ctx.t("Additional declaration 910.00 for half-year {half} of {year}:", half=half, year=year)
@@ -288,6 +291,7 @@ class FilingFlow(FlowHandler):
             (
                 figures_text(ctx, head, figures),
                 ctx.t("File by {file_by}, pay by {pay_by}.", file_by=date(file_by), pay_by=date(pay_by)),
+                *late,
                 ctx.t("I will sign and send it only after your confirmation."),
             )
         )
@@ -532,4 +536,6 @@ def status_push(row: EffectRow, lang: Lang) -> Reply:
     """The message the tick pushes when a filing moved (``meta.kind = filing_status``)."""
     text = outcome_text(Translator(lang).t, lang, row)
     meta = {"kind": "filing_status", "effect": row.id, "status": row.status, "lang": lang}
-    return Reply(text=text, meta=meta)
+    number = str(row.result.get("registration_number", ""))
+    # WhatsApp's closed 24-hour window needs an approved template: filing_<status>(period, number)
+    return Reply(text=text, meta=meta, template=(f"filing_{row.status}", (str(row.request["period"]), number)))

@@ -148,8 +148,13 @@ async def _reloaded(effects: EffectStore, row: EffectRow) -> tuple[EffectRow, st
 
 
 def status_push(row: EffectRow, lang: Lang) -> Reply:
-    text = payment_text(Translator(lang).t, lang, row)
-    return Reply(text=text, meta={"kind": "payment_status", "effect": row.id, "status": row.status, "lang": lang})
+    tr = Translator(lang)
+    text = payment_text(tr.t, lang, row)
+    meta = {"kind": "payment_status", "effect": row.id, "status": row.status, "lang": lang}
+    label = order_label(tr.t, str(row.request["order_kind"]))
+    amount = money(Decimal(str(row.request["amount"])))
+    # WhatsApp's closed 24-hour window needs an approved template: payment_<status>(payment, amount)
+    return Reply(text=text, meta=meta, template=(f"payment_{row.status}", (label, amount)))
 
 
 class PaymentFlow(FlowHandler):
