@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from dialogs.effects.ports import (
@@ -34,6 +35,7 @@ from dialogs.ports import (
     ObligationDue,
     PlaceInfo,
     ProfileData,
+    Regime,
     Services,
     TaxFigures,
     TaxLine,
@@ -58,12 +60,19 @@ class CoreCalendar:
     """``core.calendar.obligations`` in the dialogs' terms."""
 
     def obligations(self, profile: ProfileData, start: dt.date, end: dt.date) -> list[ObligationDue]:
-        from core.calendar import TaxProfile, obligations
-
         if profile.regime is None:
             return []
-        found = obligations(TaxProfile(profile.regime, profile.employees), start, end)
-        return [ObligationDue(o.obligation, o.action, o.period, o.due) for o in found]
+        return list(_obligations(profile.regime, profile.employees, start, end))
+
+
+@lru_cache(maxsize=1024)
+def _obligations(regime: Regime, employees: int, start: dt.date, end: dt.date) -> tuple[ObligationDue, ...]:
+    """Pure in its arguments (the dated parameters are loaded once per process): every ИП of one regime and staff
+    asking on the same day shares one computation."""
+    from core.calendar import TaxProfile, obligations
+
+    found = obligations(TaxProfile(regime, employees), start, end)
+    return tuple(ObligationDue(o.obligation, o.action, o.period, o.due) for o in found)
 
 
 class CorePlaces:
