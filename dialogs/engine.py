@@ -38,7 +38,7 @@ from typing import Any
 
 from dialogs.clock import as_utc, kz_today
 from dialogs.contract import ButtonEvent, FileEvent, InputEvent, Reply, TextEvent
-from dialogs.flows import menu, registry
+from dialogs.flows import link, menu, registry
 from dialogs.flows.base import Ctx, FlowHandler
 from dialogs.i18n import N_, Lang, normalise_lang, t
 from dialogs.payloads import PayloadCodec
@@ -66,6 +66,7 @@ COMMANDS: dict[str, str] = {
     "file": Flow.FILING,
     "pay": Flow.PAYMENT,
     "subscription": Flow.SUBSCRIPTION,
+    "link": Flow.LINK,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
@@ -212,7 +213,27 @@ class Engine:
                 return [note, *await self._text(ctx, event.caption)]
             return self._file(ctx)
         assert isinstance(event, TextEvent)
+        linked = await self._link(ctx, event)
+        if linked is not None:
+            return linked
         return await self._text(ctx, event.text)
+
+    async def _link(self, ctx: Ctx, event: TextEvent) -> list[Reply] | None:
+        """«привязать Telegram» and link codes (``flows/link.py``). A bare six-digit number, or any code while a
+        step waits for text, is a code only when a live code exists for it, so numbers typed elsewhere still work."""
+        if link.is_link_phrase(event.text):
+            return await ctx.start(Flow.LINK)
+        found = link.code_in(event.text)
+        if found is None:
+            return None
+        code, prefixed = found
+        flow = self._flows.get(ctx.state.flow or "")
+        waiting = flow is not None and ctx.state.step in flow.text_steps
+        if (waiting or not prefixed) and not await link.has_live_code(ctx, code):
+            return None
+        handler = self._flows[Flow.LINK]
+        assert isinstance(handler, link.LinkFlow)
+        return await handler.on_code(ctx, code, event.chat.channel, event.chat.chat_id)
 
     async def _button(self, ctx: Ctx, event: ButtonEvent) -> list[Reply]:
         payload = self._codec.decode(ctx.user.user_id, event.payload)

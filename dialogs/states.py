@@ -24,6 +24,7 @@ class Flow:
     FILING: Final = "fil"
     PAYMENT: Final = "pay"
     SUBSCRIPTION: Final = "sub"
+    LINK: Final = "lnk"
 
 
 class Onboarding:
@@ -80,4 +81,10 @@ class Subscription:
 
     NAME: Final = "name"
     OFFER: Final = "offer"
+    CONFIRM: Final = "confirm"
+
+
+class Link:
+    """Steps of linking a second channel to one user (``flows/link.py``)."""
+
     CONFIRM: Final = "confirm"

@@ -14,6 +14,7 @@ def registry() -> dict[str, FlowHandler]:
         filing,
         help,
         language,
+        link,
         menu,
         onboarding,
         payment,
@@ -38,5 +39,6 @@ def registry() -> dict[str, FlowHandler]:
         filing.FilingFlow(),
         payment.PaymentFlow(),
         payment.SubscriptionFlow(),
+        link.LinkFlow(),
     ]
     return {h.name: h for h in handlers}
