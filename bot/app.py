@@ -27,7 +27,9 @@ Modes of ``asistent run`` (chosen by the settings):
 
 - **local** — no ``TELEGRAM_BOT_TOKEN``: the Telegram emulator and the web chat are served at the root of
   ``http://HTTP_HOST:HTTP_PORT`` (page at ``/``, Bot API at ``/bot<token>/<method>``), and the bot long-polls that
-  emulator exactly as it would Telegram.
+  emulator exactly as it would Telegram. Filing and paying go to in-process sandboxes (tax cabinet, bank) with eGov
+  mobile signing under ``/egov`` and a simulated phone at ``/egov/phone`` (``local_sandboxes``), followed by
+  ``effects_loop``; see docs/telegram-runtime.md, "Filing and paying in local mode".
 - **polling** — a token: long polling against ``TELEGRAM_API_SERVER``; the HTTP app serves ``/healthz``.
 - **webhook** — a token and ``WEBHOOK_URL``: ``setWebhook`` with ``TELEGRAM_WEBHOOK_SECRET``, updates on the path of
   ``WEBHOOK_URL`` (``/telegram/webhook`` if it has none) of the same HTTP app.
@@ -66,15 +68,20 @@ from bot.whatsapp.local import connect_local
 from bot.whatsapp.local import local_settings as local_whatsapp_settings
 from core.settings import Settings
 from core.storage import Database, run_migrations
+from dialogs.effects.ticks import poll_filings, poll_payments
 from dialogs.engine import Engine
 from dialogs.reminders import scheduler_tick
-from dialogs.services import default_services
+from dialogs.services import LocalEffects, default_services, effect_services
 from dialogs.sql_store import SqlStores
 
 log = logging.getLogger("asistent.app")
 
 Mode = Literal["local", "polling", "webhook"]
 PAYLOAD_SECRET_FILE = "payload_secret"  # noqa: S105 — a file name, not a secret
+EGOV_PREFIX = "/egov"
+LOCAL_EFFECTS_TICK_SECONDS = 2.0  # local mode: statuses show within seconds
+LOCAL_CABINET_DELAY = dt.timedelta(seconds=5)  # sandbox cabinet: accepted → processed
+LOCAL_BANK_DELAYS = (dt.timedelta(seconds=1), dt.timedelta(seconds=1), dt.timedelta(seconds=3))  # → executed
 
 
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -187,6 +194,69 @@ async def scheduler_loop(database: Database, stop: asyncio.Event, every: float, 
     log.info("reminder scheduler stopped")
 
 
+@dataclass
+class LocalSandboxes:
+    """Local mode's effects: the sandbox cabinet and bank, eGov mobile signing under ``/egov`` with the simulated
+    phone (``/egov/phone``) signing by keys of the sandbox CA in ``DATA_DIR``."""
+
+    effects: LocalEffects
+    app: web.Application
+
+
+def local_sandboxes(settings: Settings) -> LocalSandboxes:
+    """Built before the server listens; ``serve_sandboxes`` sets the base URL once the port is known."""
+    from dialogs.effects.ports import FilingPorts, PaymentPorts
+    from dialogs.services import BankAdapter, CabinetAdapter, EgovPhoneSigning, SandboxAccounts
+    from integrations.bank import LocalBank, SandboxBank
+    from integrations.signing.egov_mobile import EgovMobileService
+    from integrations.signing.egov_mobile.app import create_egov_app
+    from integrations.signing.egov_mobile.simulator import add_phone_simulator
+    from integrations.signing.sandbox_keys import SandboxCA, SandboxPolicy
+    from integrations.tax_cabinet import LocalTaxCabinet, SandboxCabinet
+
+    test_mode = settings.ALLOW_TEST_KEYS
+    ca = SandboxCA.load_or_create(settings.DATA_DIR)
+    policy = SandboxPolicy(allow_test_keys=test_mode, sandbox=ca)
+    cabinet = SandboxCabinet(test_mode=test_mode, policy=policy, processing_delay=LOCAL_CABINET_DELAY)
+    egov = EgovMobileService("http://127.0.0.1" + EGOV_PREFIX, policy)
+    confirm, start, execute = LOCAL_BANK_DELAYS
+    bank = SandboxBank(confirm_delay=confirm, start_delay=start, execute_delay=execute)
+    phone = EgovPhoneSigning(egov)
+    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, None, allow_test_iin=test_mode)
+    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone)
+    app = create_egov_app(egov)
+    add_phone_simulator(app, egov, ca, policy)
+    return LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app)
+
+
+def serve_sandboxes(sandboxes: LocalSandboxes, server_url: str) -> None:
+    """The server listens at ``server_url``: eGov requests and the deep links (to the simulated phone) use it."""
+    from integrations.signing.egov_mobile.simulator import PHONE_PATH, local_links
+
+    egov = sandboxes.effects.egov
+    egov.base_url = _loopback(server_url).rstrip("/") + EGOV_PREFIX
+    egov.links = local_links(egov.base_url + PHONE_PATH)
+
+
+async def effects_loop(database: Database, effects: LocalEffects, stop: asyncio.Event, every: float) -> None:
+    """Follow filings and payments (``poll_filings``, ``poll_payments``) every ``every`` seconds, each tick in its
+    own committed transaction; a failed tick is logged."""
+    log.info("effects ticks started (every %.0f s)", every)
+    while not stop.is_set():
+        for name, tick in (("filings", poll_filings), ("payments", poll_payments)):
+            ports: Any = effects.filing if name == "filings" else effects.payment
+            try:
+                async with database.transaction() as session:
+                    report = await tick(session, dt.datetime.now(dt.UTC), ports)
+                if report.pushed or report.failed:
+                    log.info("effects %s: %d pushed, %d failed", name, report.pushed, report.failed)
+            except Exception:
+                log.exception("effects tick (%s) failed", name)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
+    log.info("effects ticks stopped")
+
+
 async def _healthz(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
@@ -204,6 +274,7 @@ class Runtime:
     emulator: TelegramEmulator | None = None
     webhook: SimpleRequestHandler | None = None
     wa_emulator: WhatsAppEmulator | None = None
+    sandboxes: LocalSandboxes | None = None
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -215,7 +286,13 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     if migrate:
         await run_migrations(settings.DATABASE_URL)
     database = Database(settings.DATABASE_URL)
-    engine = for_dialect(Engine(SqlStores(database), default_services(), payload_secret(settings)), database.dialect)
+    sandboxes = local_sandboxes(settings) if mode == "local" else None
+    services = (
+        default_services()
+        if sandboxes is None
+        else effect_services(sandboxes.effects.filing, sandboxes.effects.payment)
+    )
+    engine = for_dialect(Engine(SqlStores(database), services, payload_secret(settings)), database.dialect)
     dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
     emulator: TelegramEmulator | None = None
     wa_emulator: WhatsAppEmulator | None = None
@@ -226,6 +303,8 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         if not whatsapp_configured(settings):  # WhatsApp in the web chat too, through the local Cloud API emulator
             wa_emulator = WhatsAppEmulator()
         app = create_webchat_app(emulator, whatsapp=wa_emulator)
+        if sandboxes is not None:
+            app.add_subapp(EGOV_PREFIX, sandboxes.app)
     else:
         app = web.Application()
     app.router.add_get("/healthz", _healthz)
@@ -253,7 +332,9 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
         bot = make_bot(DEFAULT_TOKEN, _loopback(server.url))
     if whatsapp is not None and wa_emulator is not None:
         connect_local(whatsapp, wa_emulator, _loopback(server.url))
-    runtime = Runtime(settings, mode, database, bot, dp, server, emulator, webhook, wa_emulator)
+    if sandboxes is not None:
+        serve_sandboxes(sandboxes, server.url)
+    runtime = Runtime(settings, mode, database, bot, dp, server, emulator, webhook, wa_emulator, sandboxes)
     try:
         await _start_bot(runtime)
     except BaseException:
@@ -263,6 +344,12 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     runtime.tasks.append(asyncio.create_task(sender_for(settings, database, bot, others).run(runtime.stop)))
     tick = scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings))
     runtime.tasks.append(asyncio.create_task(tick))
+    if sandboxes is not None:
+        ticks = effects_loop(database, sandboxes.effects, runtime.stop, LOCAL_EFFECTS_TICK_SECONDS)
+        runtime.tasks.append(asyncio.create_task(ticks))
+        log.info(
+            "filing and paying: sandboxes; eGov signing on the simulated phone at %s", sandboxes.effects.egov.base_url
+        )
     log.info("asistent run: %s mode, http %s", mode, server.url)
     if mode == "local":
         log.info("open %s/ to chat with the bot", server.url)

@@ -81,6 +81,27 @@
     return node;
   }
 
+  // Plain text with its http(s) URLs as links (Telegram makes them clickable too; the signing link needs it).
+  const URL_IN_TEXT = /https?:\/\/[^\s<>"]+[^\s<>".,;:!?)\]»]/g;
+
+  function appendText(parent, text) {
+    if (["A", "CODE", "PRE"].includes(parent.tagName)) {
+      parent.append(text);
+      return;
+    }
+    let pos = 0;
+    for (const match of text.matchAll(URL_IN_TEXT)) {
+      if (match.index > pos) parent.append(text.slice(pos, match.index));
+      const link = el("a", "text-link", match[0]);
+      link.href = match[0];
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      parent.append(link);
+      pos = match.index + match[0].length;
+    }
+    if (pos < text.length) parent.append(text.slice(pos));
+  }
+
   // Entities nest (they come from well-formed HTML), so they build a tree; offsets are JS string indices.
   function formatted(className, text, entities) {
     const root = el("div", className);
@@ -92,14 +113,14 @@
         const stop = entity.offset + entity.length;
         let j = i + 1;
         while (j < list.length && list[j].offset < stop) j += 1;
-        if (entity.offset > pos) parent.append(text.slice(pos, entity.offset));
+        if (entity.offset > pos) appendText(parent, text.slice(pos, entity.offset));
         const node = entityNode(entity);
         build(node, entity.offset, stop, list.slice(i + 1, j));
         parent.append(node);
         pos = stop;
         i = j;
       }
-      if (pos < end) parent.append(text.slice(pos, end));
+      if (pos < end) appendText(parent, text.slice(pos, end));
     })(root, 0, text.length, sorted);
     return root;
   }

@@ -123,6 +123,20 @@ class EgovMobileService:
         self._links = links or EgovLinks()
         self._requests: dict[str, _Pending] = {}
 
+    @property
+    def links(self) -> EgovLinks:
+        """How the deep link and the QR open eGov mobile (local mode points them at the phone simulator)."""
+        return self._links
+
+    @links.setter
+    def links(self, value: EgovLinks) -> None:
+        self._links = value
+
+    def context(self, request_id: str) -> SigningContext | None:
+        """The signing context of a request (title, expected ИИН), or None for an unknown one."""
+        pending = self._requests.get(request_id)
+        return pending.context if pending is not None else None
+
     def service_url(self, request_id: str) -> str:
         return f"{self.base_url}/requests/{request_id}"
 
