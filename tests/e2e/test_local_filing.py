@@ -176,3 +176,46 @@ async def test_file_910_and_pay_the_month_in_local_mode(
         await person.wait_for("Исполнено")
     finally:
         await stop_all(runtime)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not CHROMIUM.exists(), reason=f"browser check needs Debian's chromium at {CHROMIUM}")
+async def test_the_signing_link_is_clickable_and_the_phone_page_signs_in_a_browser(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    monkeypatch.setattr("bot.app.LOCAL_EFFECTS_TICK_SECONDS", 0.2)
+    settings = Settings(DATABASE_URL=sqlite_url, DATA_DIR=tmp_path / "var", HTTP_PORT=0, REMINDER_TICK_SECONDS=3600)
+    runtime = await start_all(settings)
+    try:
+        assert runtime.emulator is not None
+        person = Person(runtime.emulator, runtime.emulator.create_user("Айгүл", "ru"))
+        await onboard(person)
+        year, half = half_to_file(dt.datetime.now(dt.UTC).date())
+        await record_income(person, "3 000 000", dt.date(year, 3 if half == 1 else 9, 10))
+        await person.say("/file", "фамилия")
+        await person.say("Иванов Иван Иванович", "910.00")
+        await person.press("Подписать", "eGov")
+        args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
+            context = await browser.new_context()
+            context.set_default_timeout(15_000)
+            chat = await context.new_page()
+            await chat.goto(runtime.server.url.replace("0.0.0.0", "127.0.0.1") + "/")  # the newest user's chat
+            link = chat.locator(".bubble.bot a.text-link").last
+            await expect(link).to_have_attribute("href", re.compile(r"/egov/phone\?link="))
+            async with context.expect_page() as opened:
+                await link.click()
+            phone = await opened.value
+            await expect(phone.get_by_role("heading")).to_have_text("eGov mobile — симулятор")
+            await phone.get_by_role("button", name="Подписать").click()
+            await expect(phone.locator(".ok")).to_contain_text("Подписано")
+            await expect(chat.locator(".bubble.bot .text").filter(has_text="Принято, №")).to_have_count(1)
+            await browser.close()
+    finally:
+        await stop_all(runtime)
