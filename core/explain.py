@@ -148,7 +148,7 @@ def format_amount(amount: Decimal) -> str:
 
 
 def format_share(share: Decimal) -> str:
-    """``Decimal("0.035")`` → ``"3,5 %"``."""
+    """A share as a percent: ``Decimal("0.04")`` → ``"4 %"``."""
     percent = (share * 100).normalize()
     text = f"{percent:f}".replace(".", ",")
     return f"{text} %"

@@ -13,8 +13,6 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-import aiohttp
-
 from core.payments import PaymentOrder
 from integrations.bank.base import (
     BadRequestError,
@@ -25,54 +23,20 @@ from integrations.bank.base import (
     UnknownOrderError,
 )
 from integrations.bank.sandbox import SandboxBank
+from integrations.common.http import TRANSPORT_ERRORS, JsonServiceClient, error_fields
 
 
-class HttpBank:
-    """Client of the sandbox bank; pass a ``session`` to share one, else one is made and closed by ``close``."""
-
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        session: aiohttp.ClientSession | None = None,
-        attempts: int = 3,
-        backoff: float = 0.5,
-        timeout: float = 30.0,
-    ) -> None:
-        self._base = base_url.rstrip("/")
-        self._session = session
-        self._own = session is None
-        self._attempts = max(1, attempts)
-        self._backoff = backoff
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
-
-    async def __aenter__(self) -> HttpBank:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        if self._own and self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    def _http(self) -> aiohttp.ClientSession:
-        if self._session is None:
-            self._session = aiohttp.ClientSession(timeout=self._timeout)
-        return self._session
+class HttpBank(JsonServiceClient):
+    """Client of the sandbox; pass a ``session`` to share one, else one is made and closed by ``close``."""
 
     async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         try:
-            async with self._http().request(method, self._base + path, **kwargs) as response:
-                payload: Any = await response.json(content_type=None)
-                status = response.status
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
+            status, payload = await self._exchange(method, path, **kwargs)
+        except TRANSPORT_ERRORS as exc:
             raise BankError("transport", f"{type(exc).__name__}: {exc}") from None
         if status == 200 and isinstance(payload, dict):
             return payload
-        code = str(payload.get("error", status)) if isinstance(payload, dict) else str(status)
-        message = str(payload.get("message", "")) if isinstance(payload, dict) else ""
+        code, message = error_fields(status, payload)
         if status == 404:
             raise UnknownOrderError(code, message)
         if status == 409:

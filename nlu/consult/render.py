@@ -87,12 +87,12 @@ def group(number: Decimal) -> str:
 
 
 def fmt_pct(value: Decimal) -> str:
-    """Share → percent: 0.015 → "1,5 %"."""
+    """Share → percent: 0.04 → "4 %", 0.125 → "12,5 %"."""
     return f"{group(value * 100)}{NBSP}%"
 
 
 def fmt_kzt(value: Decimal) -> str:
-    """Amount in tenge, rounded half-up: "4 325 ₸"."""
+    """Amount in tenge, rounded half-up: "12 345 ₸"."""
     return f"{group(whole_tenge(value))}{NBSP}₸"
 
 
