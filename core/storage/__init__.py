@@ -17,7 +17,7 @@ Modules: ``db`` (engine), ``models`` (tables), ``migrate`` (``run_migrations``),
 link codes), ``ledger`` (income/expenses, sums), ``obligations`` (obligations, reminders), ``dialog_state``
 (load/save with ``StaleState``), ``audit`` (append-only log), ``outbox`` (enqueue/claim/mark), ``updates``
 (``mark_processed``), ``effects`` (idempotent operations), ``vault`` (encrypted secrets), ``documents``
-(counterparties, issued documents, gapless numbers), ``erasure`` (``erase_user``).
+(counterparties, ESF and paid status of documents; issuing is core.documents), ``erasure`` (``erase_user``).
 """
 
 from core.storage.audit import PersonalDataInAudit, append_audit, audit_of
@@ -25,9 +25,6 @@ from core.storage.db import Database, create_engine, normalise_url, sqlite_path
 from core.storage.dialog_state import StaleState, StateSnapshot, clear_state, load_state, save_state
 from core.storage.documents import (
     counterparties_of,
-    documents_of,
-    find_document,
-    issue_document,
     mark_document_paid,
     save_counterparty,
     set_esf_status,
@@ -145,14 +142,12 @@ __all__ = [
     "current_revision",
     "defer",
     "delete_secrets",
-    "documents_of",
     "effects_of",
     "enqueue",
     "erase_user",
     "expenses_by_month",
     "find_binding",
     "find_chat_context",
-    "find_document",
     "get_effect",
     "get_or_create_user_for_chat",
     "get_profile",
@@ -160,7 +155,6 @@ __all__ = [
     "head_revision",
     "income_by_month",
     "insert_reminder_once",
-    "issue_document",
     "list_expenses",
     "list_income",
     "load_state",

@@ -1,23 +1,20 @@
-"""Counterparties (контрагенты) and issued documents (счёт на оплату, АВР, накладная) with gapless numbering.
+"""Counterparties (контрагенты) and the status fields of issued documents (ESF status, paid).
 
-Numbers come from ``document_counters``: the increment and the document's insert share one SAVEPOINT inside the
-caller's transaction, so a failed or rolled-back issue releases its number (no gap) and concurrent issues queue on
-the counter row (no duplicate; PostgreSQL row lock, SQLite single writer).
+Issuing, numbering (gapless, per user, type and year) and listing documents live in one place:
+``core.documents.store`` (``issue``, ``find_issued``, ``list_issued``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.identity import is_valid_iin_bin
-from core.storage._util import insert_once, is_unique_violation, rowcount
-from core.storage.models import DOCUMENT_TYPES, Counterparty, Document, DocumentCounter
+from core.storage._util import rowcount
+from core.storage.models import Counterparty, Document
 
 COUNTERPARTY_FIELDS = frozenset({"name", "address", "iban", "bic", "kbe", "vat_payer"})
 
@@ -48,93 +45,6 @@ async def counterparties_of(session: AsyncSession, user_id: int) -> list[Counter
     """The user's counterparties by name (matching "Альфа" → ТОО «Альфа» is the feature's fuzzy search)."""
     stmt = select(Counterparty).where(Counterparty.user_id == user_id).order_by(Counterparty.name, Counterparty.id)
     return list((await session.scalars(stmt)).all())
-
-
-async def _next_number(session: AsyncSession, user_id: int, doc_type: str) -> int:
-    bump = (
-        update(DocumentCounter)
-        .where(DocumentCounter.user_id == user_id, DocumentCounter.doc_type == doc_type)
-        .values(last_number=DocumentCounter.last_number + 1)
-        .returning(DocumentCounter.last_number)
-        .execution_options(synchronize_session=False)
-    )
-    number = (await session.execute(bump)).scalar_one_or_none()
-    if number is not None:
-        return int(number)
-    if await insert_once(session, DocumentCounter(user_id=user_id, doc_type=doc_type, last_number=1)):
-        return 1
-    return int((await session.execute(bump)).scalar_one())  # another transaction created the counter first
-
-
-async def _by_key(session: AsyncSession, user_id: int, idempotency_key: str) -> Document | None:
-    stmt = select(Document).where(Document.user_id == user_id, Document.idempotency_key == idempotency_key)
-    return (await session.scalars(stmt)).one_or_none()
-
-
-async def issue_document(
-    session: AsyncSession,
-    user_id: int,
-    doc_type: str,
-    issued_on: dt.date,
-    total: Decimal,
-    content: dict[str, Any],
-    idempotency_key: str,
-    *,
-    vat: Decimal | None = None,
-    counterparty_id: int | None = None,
-    corrects_id: int | None = None,
-    source_document_id: int | None = None,
-) -> tuple[Document, bool]:
-    """Issue a document with the next number of its type; a repeated key returns the issued one and False."""
-    if doc_type not in DOCUMENT_TYPES:
-        raise ValueError(f"unknown document type {doc_type!r}")
-    existing = await _by_key(session, user_id, idempotency_key)
-    if existing is not None:
-        return existing, False
-    try:
-        async with session.begin_nested():
-            row = Document(
-                user_id=user_id, doc_type=doc_type, number=await _next_number(session, user_id, doc_type),
-                issued_on=issued_on, total=total, vat=vat, content=content, idempotency_key=idempotency_key,
-                counterparty_id=counterparty_id, corrects_id=corrects_id, source_document_id=source_document_id,
-            )  # fmt: skip
-            session.add(row)
-    except IntegrityError as exc:  # the same key issued concurrently: its number was rolled back with the savepoint
-        again = await _by_key(session, user_id, idempotency_key) if is_unique_violation(exc) else None
-        if again is None:
-            raise
-        return again, False
-    return row, True
-
-
-async def documents_of(
-    session: AsyncSession,
-    user_id: int,
-    *,
-    doc_type: str | None = None,
-    counterparty_id: int | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> list[Document]:
-    """The user's documents, filtered by type, counterparty and issue period; by date and number."""
-    stmt = select(Document).where(Document.user_id == user_id)
-    if doc_type is not None:
-        stmt = stmt.where(Document.doc_type == doc_type)
-    if counterparty_id is not None:
-        stmt = stmt.where(Document.counterparty_id == counterparty_id)
-    if start is not None:
-        stmt = stmt.where(Document.issued_on >= start)
-    if end is not None:
-        stmt = stmt.where(Document.issued_on <= end)
-    return list((await session.scalars(stmt.order_by(Document.issued_on, Document.number))).all())
-
-
-async def find_document(session: AsyncSession, user_id: int, doc_type: str, number: int) -> Document | None:
-    """The user's document of a type by its number ("акт по счёту №12")."""
-    stmt = select(Document).where(
-        Document.user_id == user_id, Document.doc_type == doc_type, Document.number == number
-    )
-    return (await session.scalars(stmt)).one_or_none()
 
 
 async def set_esf_status(

@@ -17,14 +17,12 @@ from core.storage import (
     begin_effect,
     claim_outbox,
     counterparties_of,
-    documents_of,
     enqueue,
     erase_user,
     get_effect,
     get_or_create_user_for_chat,
     get_profile,
     get_secret,
-    issue_document,
     list_income,
     load_state,
     mark_sent,
@@ -37,6 +35,7 @@ from core.storage import (
     update_profile,
     upsert_obligation,
 )
+from core.storage.models import Document
 
 T0 = dt.datetime(2026, 3, 1, 4, 0, tzinfo=dt.UTC)
 
@@ -57,8 +56,9 @@ async def _populated_user(db: Database) -> int:
         await begin_effect(s, "pay:opv:2026-02", user.id, "payment", {"iin": "900101300007", "amount": 8500})
         client = await save_counterparty(s, user.id, "ТОО Альфа", bin_iin="240140000120")
         content = {"seller": {"iin": "900101300007"}}
-        await issue_document(s, user.id, "invoice", dt.date(2026, 2, 1), Decimal(150000), content, "inv-1",
-                             counterparty_id=client.id)  # fmt: skip
+        s.add(Document(user_id=user.id, doc_type="invoice", number=1, issued_on=dt.date(2026, 2, 1),
+                       total=Decimal(150000), content=content, idempotency_key="inv-1",
+                       counterparty_id=client.id))  # fmt: skip
         await enqueue(s, "telegram", "555", {"text": "Иванов, ваш платёж"}, "sent-one", user_id=user.id)
         await enqueue(s, "telegram", "555", {"text": "ждёт"}, "pending-one", user_id=user.id)
         await s.commit()
@@ -104,7 +104,7 @@ async def test_erase_user(database: Database) -> None:
         outbox = (await s.scalars(select(OutboxMessage))).all()
         assert [(m.status, m.payload, m.chat_id) for m in outbox] == [("sent", {}, "")]
         assert await counterparties_of(s, uid) == []
-        [doc] = await documents_of(s, uid)
+        [doc] = (await s.scalars(select(Document).where(Document.user_id == uid))).all()
         assert (doc.number, doc.total, doc.content, doc.counterparty_id) == (1, Decimal(150000), {}, None)
         [audit] = await audit_of(s, uid)
         assert audit.action == "user.erased"
