@@ -188,6 +188,8 @@ async def test_the_signing_link_is_clickable_and_the_phone_page_signs_in_a_brows
 ) -> None:
     from playwright.async_api import async_playwright, expect
 
+    expect.set_options(timeout=20_000)  # a ceiling for a loaded CI machine; the wait ends when the page shows it
+
     monkeypatch.setattr("bot.app.LOCAL_EFFECTS_TICK_SECONDS", 0.2)
     settings = Settings(DATABASE_URL=sqlite_url, DATA_DIR=tmp_path / "var", HTTP_PORT=0, REMINDER_TICK_SECONDS=3600)
     runtime = await start_all(settings)

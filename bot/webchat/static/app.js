@@ -252,6 +252,8 @@
     state.seenToasts = new Set();
     localStorage.setItem(`webchat.${state.channel}.chat`, chatId);
     $("user").value = chatId;
+    // the composer stays disabled until a chat is open, so nothing typed before that is dropped
+    ["text", "send", "attach"].forEach((id) => { $(id).disabled = false; });
     applyChrome();
     state.poll += 1;
     pollLoop(state.poll);
@@ -299,10 +301,10 @@
   }
 
   async function sendText(text) {
-    if (!text.trim() || !state.chatId) return;
     try {
       await postJson(`${state.channel}/chats/${state.chatId}/messages`, { text });
     } catch (error) {
+      if (!$("text").value) $("text").value = text;  // give the text back: nothing typed is lost
       showError(`${t("sendFailed")}: ${error.message}`);
     }
   }
@@ -334,6 +336,7 @@
     $("composer").addEventListener("submit", (event) => {
       event.preventDefault();
       const text = $("text").value;
+      if (!text.trim() || !state.chatId) return;
       $("text").value = "";
       sendText(text);
       $("text").focus();

@@ -30,6 +30,10 @@ if not CHROMIUM.exists():
 
 from playwright.async_api import Browser, Page, async_playwright, expect  # noqa: E402 - only with a browser
 
+# A loaded 2-core CI machine can take longer than playwright's 5 s default to round-trip a long poll; waits are
+# event-driven (they end as soon as the page shows the answer), so a generous ceiling costs nothing when it passes.
+expect.set_options(timeout=20_000)
+
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def browser() -> AsyncIterator[Browser]:
@@ -59,7 +63,7 @@ async def chat_server(emulator: TelegramEmulator) -> AsyncIterator[RunningServer
 @pytest_asyncio.fixture(loop_scope="module")
 async def page(browser: Browser, chat_server: RunningServer) -> AsyncIterator[Page]:
     context = await browser.new_context(accept_downloads=True)
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(20_000)
     page = await context.new_page()
     await page.goto(chat_server.url + "/")
     yield page

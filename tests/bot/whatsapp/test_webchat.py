@@ -92,6 +92,8 @@ async def test_the_page_in_whatsapp_mode(local: tuple[RunningServer, WhatsAppEmu
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
     from playwright.async_api import async_playwright, expect
 
+    expect.set_options(timeout=20_000)  # a ceiling for a loaded CI machine; the wait ends when the page shows it
+
     server, _ = local
     args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
     async with async_playwright() as playwright:
