@@ -40,11 +40,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import logging
 import re
 import secrets
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -53,6 +54,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.emulator import RunningServer, serve
 from bot.emulator.telegram import DEFAULT_TOKEN, TelegramEmulator
@@ -74,6 +76,8 @@ from dialogs.reminders import scheduler_tick
 from dialogs.services import LocalEffects, default_services, effect_services
 from dialogs.sql_store import SqlStores
 
+#: one worker tick of local mode: ``await tick(session, now)`` → a report with ``pushed`` and ``failed``
+Tick = Callable[[AsyncSession, dt.datetime], Awaitable[Any]]
 log = logging.getLogger("asistent.app")
 
 Mode = Literal["local", "polling", "webhook"]
@@ -201,6 +205,10 @@ class LocalSandboxes:
 
     effects: LocalEffects
     app: web.Application
+    #: the worker ticks of local mode: (name, tick(session, now)) — filings and payments, and each later area's
+    ticks: list[tuple[str, Tick]] = field(default_factory=list)
+    #: the other areas' ports (documents / ESF, notices, registration), passed to ``effect_services``
+    services: dict[str, Any] = field(default_factory=dict)
 
 
 def local_sandboxes(settings: Settings) -> LocalSandboxes:
@@ -226,7 +234,15 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone)
     app = create_egov_app(egov)
     add_phone_simulator(app, egov, ca, policy)
-    return LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app)
+    ticks: list[tuple[str, Tick]] = [
+        ("filings", functools.partial(_with_ports, poll_filings, filing)),
+        ("payments", functools.partial(_with_ports, poll_payments, payment)),
+    ]
+    return LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
+
+
+async def _with_ports(tick: Callable[..., Awaitable[Any]], ports: Any, session: AsyncSession, now: dt.datetime) -> Any:
+    return await tick(session, now, ports)
 
 
 def serve_sandboxes(sandboxes: LocalSandboxes, server_url: str) -> None:
@@ -238,16 +254,17 @@ def serve_sandboxes(sandboxes: LocalSandboxes, server_url: str) -> None:
     egov.links = local_links(egov.base_url + PHONE_PATH)
 
 
-async def effects_loop(database: Database, effects: LocalEffects, stop: asyncio.Event, every: float) -> None:
-    """Follow filings and payments (``poll_filings``, ``poll_payments``) every ``every`` seconds, each tick in its
-    own committed transaction; a failed tick is logged."""
+async def effects_loop(
+    database: Database, ticks: Sequence[tuple[str, Tick]], stop: asyncio.Event, every: float
+) -> None:
+    """Run each tick (``poll_filings``, ``poll_payments``, …) every ``every`` seconds, each in its own committed
+    transaction; a failed tick is logged."""
     log.info("effects ticks started (every %.0f s)", every)
     while not stop.is_set():
-        for name, tick in (("filings", poll_filings), ("payments", poll_payments)):
-            ports: Any = effects.filing if name == "filings" else effects.payment
+        for name, tick in ticks:
             try:
                 async with database.transaction() as session:
-                    report = await tick(session, dt.datetime.now(dt.UTC), ports)
+                    report = await tick(session, dt.datetime.now(dt.UTC))
                 if report.pushed or report.failed:
                     log.info("effects %s: %d pushed, %d failed", name, report.pushed, report.failed)
             except Exception:
@@ -290,7 +307,7 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     services = (
         default_services()
         if sandboxes is None
-        else effect_services(sandboxes.effects.filing, sandboxes.effects.payment)
+        else effect_services(sandboxes.effects.filing, sandboxes.effects.payment, **sandboxes.services)
     )
     engine = for_dialect(Engine(SqlStores(database), services, payload_secret(settings)), database.dialect)
     dp = build_dispatcher(engine, outbox=SqlOutbox(database), max_file_bytes=settings.TELEGRAM_MAX_FILE_BYTES)
@@ -345,7 +362,7 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     tick = scheduler_loop(database, runtime.stop, settings.REMINDER_TICK_SECONDS, payload_secret(settings))
     runtime.tasks.append(asyncio.create_task(tick))
     if sandboxes is not None:
-        ticks = effects_loop(database, sandboxes.effects, runtime.stop, LOCAL_EFFECTS_TICK_SECONDS)
+        ticks = effects_loop(database, sandboxes.ticks, runtime.stop, LOCAL_EFFECTS_TICK_SECONDS)
         runtime.tasks.append(asyncio.create_task(ticks))
         log.info(
             "filing and paying: sandboxes; eGov signing on the simulated phone at %s", sandboxes.effects.egov.base_url

@@ -2,9 +2,9 @@
 
 Per event, in one unit of work (transaction): dedupe by ``(channel, event_id)``; find or create the user for the
 chat; load the dialog state; route (command → its flow; button → its flow after the owner check; text → the waiting
-step of the active flow, else NLU → a flow by intent; file → a kind answer); save the state with its version. A stale
-write re-runs the event once. Any other failure is rolled back, logged with a correlation id, and answered with a
-short apology in the user's language.
+step of the active flow, else NLU → a flow by intent; file → the flow that takes it, else a kind answer); save the
+state with its version. A stale write re-runs the event once. Any other failure is rolled back, logged with a
+correlation id, and answered with a short apology in the user's language.
 
 ```mermaid
 flowchart TD
@@ -18,8 +18,9 @@ flowchart TD
     K -- text --> W{active step waits for text?}
     W -- yes --> T[flow.on_text]
     W -- no --> I[NLU parse] --> R[flow by intent]
-    K -- file --> F[kind answer, state kept]
-    C & B & T & R & F --> V[save state with version check]
+    K -- file --> FF{a flow takes it? on_file} -- no --> F[kind answer, state kept]
+    FF -- yes --> FL[flow.on_file]
+    C & B & T & R & F & FL --> V[save state with version check]
     V -- stale --> S
     V --> OUT[replies]
 ```
@@ -67,6 +68,11 @@ COMMANDS: dict[str, str] = {
     "pay": Flow.PAYMENT,
     "subscription": Flow.SUBSCRIPTION,
     "link": Flow.LINK,
+    "docs": Flow.DOCUMENTS,
+    "invoice": Flow.DOCUMENTS,
+    "notices": Flow.NOTICES,
+    "register": Flow.REGISTRATION,
+    "key": Flow.KEY,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
@@ -90,12 +96,14 @@ INTENT_FLOWS: dict[str, str] = {
     "delete_data": Flow.ERASE,
     "change_language": Flow.LANGUAGE,
     "ask_question": Flow.CONSULT,
-    "register_business": Flow.CONSULT,
-    "check_notices": Flow.CONSULT,
+    "register_business": Flow.REGISTRATION,
+    "check_notices": Flow.NOTICES,
     "add_employee": Flow.SETTINGS,
     "subscription": Flow.SUBSCRIPTION,
-    "create_document": Flow.HELP,
+    "create_document": Flow.DOCUMENTS,
 }
+#: flows asked, in this order, whether a file outside their own steps is theirs (``FlowHandler.on_file``)
+FILE_FLOWS: tuple[str, ...] = (Flow.KEY, Flow.NOTICES, Flow.DOCUMENTS)
 #: intents → menu actions offered as "did you mean" suggestions
 SUGGESTIONS: dict[str, str] = {
     "record_income": "inc",
@@ -208,6 +216,9 @@ class Engine:
         if isinstance(event, ButtonEvent):
             return await self._button(ctx, event)
         if isinstance(event, FileEvent):
+            taken = await self._file_flow(ctx, event)
+            if taken is not None:
+                return taken
             if event.caption and event.caption.strip():  # the words with the file are a message of their own
                 note = Reply(text=ctx.t("I cannot read files yet, but I have read your caption."))
                 return [note, *await self._text(ctx, event.caption)]
@@ -240,6 +251,22 @@ class Engine:
         if payload is None or payload.flow not in self._flows:
             raise _Ignore
         return await self._flows[payload.flow].on_button(ctx, payload.action, payload.arg)
+
+    async def _file_flow(self, ctx: Ctx, event: FileEvent) -> list[Reply] | None:
+        """A file goes to the active flow when it takes files, else to the first flow that recognises it
+        (``FILE_FLOWS``: a key container, a forwarded notice); ``None`` when no flow wants it."""
+        active = self._flows.get(ctx.state.flow or "")
+        if active is not None:
+            replies = await active.on_file(ctx, event)
+            if replies is not None:
+                return replies
+        for name in FILE_FLOWS:
+            handler = self._flows.get(name)
+            if handler is not None and handler is not active:
+                replies = await handler.on_file(ctx, event)
+                if replies is not None:
+                    return replies
+        return None
 
     def _file(self, ctx: Ctx) -> list[Reply]:
         text = ctx.t(

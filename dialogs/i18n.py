@@ -1,4 +1,7 @@
-"""Translations: gettext catalogs (``locales/{ru,kk}/LC_MESSAGES/messages.po``) read at run time with Babel.
+"""Translations: gettext catalogs (``locales/{ru,kk}/LC_MESSAGES/*.po``) read at run time with Babel.
+
+One ``.po`` per feature area (``messages.po`` for the core flows, ``documents.po``, ``notices.po``, …), merged into
+one catalog per language; an id defined in two files is an error (a test checks it), so areas never collide.
 
 Message ids are English; a missing translation falls back to the id (a test keeps both catalogs complete). Messages
 use ``str.format`` placeholders (``{amount}``), formatted after translation. ``N_`` marks a message for extraction
@@ -34,14 +37,19 @@ def normalise_lang(code: str | None) -> Lang:
 @lru_cache(maxsize=len(LANGUAGES))
 def catalog(lang: Lang) -> dict[str, str]:
     """``msgid → msgstr`` for one language (non-empty, non-fuzzy translations only)."""
-    path = LOCALES_DIR / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as fh:
-        po = read_po(fh, locale=lang)
     found: dict[str, str] = {}
-    for message in po:
-        if isinstance(message.id, str) and message.id and isinstance(message.string, str) and message.string:
-            found[message.id] = message.string
+    for path in catalog_files(lang):
+        with path.open("rb") as fh:
+            po = read_po(fh, locale=lang)
+        for message in po:
+            if isinstance(message.id, str) and message.id and isinstance(message.string, str) and message.string:
+                found[message.id] = message.string
     return found
+
+
+def catalog_files(lang: Lang) -> list[Path]:
+    """The ``.po`` files of one language, ``messages.po`` first."""
+    return sorted((LOCALES_DIR / lang / "LC_MESSAGES").glob("*.po"), key=lambda p: (p.name != "messages.po", p.name))
 
 
 class Translator:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from dialogs.effects.document_ports import DocumentPorts
+from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.ports import (
     BankAnswer,
     CabinetAnswer,
@@ -27,6 +29,7 @@ from dialogs.effects.ports import (
     SignLink,
     SignRefused,
 )
+from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.i18n import Lang
 from dialogs.keyword_nlu import KeywordInterpreter
 from dialogs.ports import (
@@ -414,7 +417,14 @@ def local_effects(
     return LocalEffects(cabinet, egov, bank, filing, payment)
 
 
-def effect_services(filing: FilingPorts | None = None, payment: PaymentPorts | None = None) -> EffectServices:
+def effect_services(
+    filing: FilingPorts | None = None,
+    payment: PaymentPorts | None = None,
+    *,
+    documents: DocumentPorts | None = None,
+    notices: NoticePorts | None = None,
+    registration: RegistrationPorts | None = None,
+) -> EffectServices:
     """``default_services()`` plus the effect ports: what ``build_engine(database, services=…)`` takes."""
     base = default_services()
     return EffectServices(
@@ -425,4 +435,7 @@ def effect_services(filing: FilingPorts | None = None, payment: PaymentPorts | N
         consultant=base.consultant,
         filing=filing,
         payment=payment,
+        documents=documents,
+        notices=notices,
+        registration=registration,
     )

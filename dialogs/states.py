@@ -25,6 +25,10 @@ class Flow:
     PAYMENT: Final = "pay"
     SUBSCRIPTION: Final = "sub"
     LINK: Final = "lnk"
+    DOCUMENTS: Final = "doc"
+    NOTICES: Final = "ntc"
+    REGISTRATION: Final = "reg"
+    KEY: Final = "key"
 
 
 class Onboarding:

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from core.payments import PaymentOrder, PlatformSettings
+from dialogs.effects.document_ports import DocumentPorts
+from dialogs.effects.notice_ports import NoticePorts
+from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.ports import Services
 
 
@@ -151,6 +154,9 @@ class EffectServices(Services):
 
     filing: FilingPorts | None = None
     payment: PaymentPorts | None = None
+    documents: DocumentPorts | None = None
+    notices: NoticePorts | None = None
+    registration: RegistrationPorts | None = None
 
 
 def filing_ports(services: Services) -> FilingPorts | None:
@@ -159,3 +165,15 @@ def filing_ports(services: Services) -> FilingPorts | None:
 
 def payment_ports(services: Services) -> PaymentPorts | None:
     return services.payment if isinstance(services, EffectServices) else None
+
+
+def document_ports(services: Services) -> DocumentPorts | None:
+    return services.documents if isinstance(services, EffectServices) else None
+
+
+def notice_ports(services: Services) -> NoticePorts | None:
+    return services.notices if isinstance(services, EffectServices) else None
+
+
+def registration_ports(services: Services) -> RegistrationPorts | None:
+    return services.registration if isinstance(services, EffectServices) else None

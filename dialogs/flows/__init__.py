@@ -9,6 +9,7 @@ def registry() -> dict[str, FlowHandler]:
     from dialogs.flows import (
         consult,
         deadlines,
+        documents,
         entries,
         erase,
         filing,
@@ -16,9 +17,12 @@ def registry() -> dict[str, FlowHandler]:
         language,
         link,
         menu,
+        notices,
         onboarding,
         payment,
+        registration,
         settings,
+        signing_key,
         summary,
         taxes,
     )
@@ -40,5 +44,9 @@ def registry() -> dict[str, FlowHandler]:
         payment.PaymentFlow(),
         payment.SubscriptionFlow(),
         link.LinkFlow(),
+        documents.DocumentFlow(),
+        notices.NoticeFlow(),
+        registration.RegistrationFlow(),
+        signing_key.KeyFlow(),
     ]
     return {h.name: h for h in handlers}

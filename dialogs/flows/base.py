@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dialogs.clock import kz_today
-from dialogs.contract import Button, Reply
+from dialogs.contract import Button, FileEvent, Reply
 from dialogs.i18n import Lang, Translator
 from dialogs.payloads import PayloadCodec
 from dialogs.ports import DialogSnapshot, ProfileData, Services, Store, UserRef
@@ -83,6 +83,11 @@ class FlowHandler:
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         return await self.start(ctx, None)
+
+    async def on_file(self, ctx: Ctx, event: FileEvent) -> list[Reply] | None:
+        """A file from the user: replies when this flow takes it (its step waits for one, or the file is of a
+        kind the flow recognises), ``None`` to let the engine offer it elsewhere."""
+        return None
 
     def prompt(self, ctx: Ctx) -> Reply | None:
         """The question of the current step again (after an answer the step could not take)."""

@@ -64,3 +64,18 @@ def test_language_hint() -> None:
 def test_translator_formats_after_translation() -> None:
     assert Translator("kk").t("Total: {amount}", amount="5 ₸") == "Барлығы: 5 ₸"
     assert Translator("ru").t("an id nobody translated") == "an id nobody translated"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_no_id_in_two_catalog_files(lang: str) -> None:
+    from babel.messages.pofile import read_po
+
+    from dialogs.i18n import catalog_files
+
+    seen: dict[str, str] = {}
+    for path in catalog_files("kk" if lang == "kk" else "ru"):
+        with path.open("rb") as fh:
+            for message in read_po(fh):
+                if isinstance(message.id, str) and message.id:
+                    assert message.id not in seen, (message.id, seen.get(message.id), path.name)
+                    seen[message.id] = path.name

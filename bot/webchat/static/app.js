@@ -253,14 +253,16 @@
     localStorage.setItem(`webchat.${state.channel}.chat`, chatId);
     $("user").value = chatId;
     // the composer stays disabled until a chat is open, so nothing typed before that is dropped
-    ["text", "send", "attach"].forEach((id) => { $(id).disabled = false; });
+    setComposer(true);
     applyChrome();
     state.poll += 1;
     pollLoop(state.poll);
   }
 
   async function loadUsers() {
-    const users = await api(`${state.channel}/users`);
+    const channel = state.channel;
+    const users = await api(`${channel}/users`);
+    if (channel !== state.channel) return users;  // a late answer for a channel no longer shown
     const select = $("user");
     select.replaceChildren(...users.map((user) => {
       const option = el("option", "", `${user.name} (${user.id})`);
@@ -288,12 +290,19 @@
     document.body.dataset.channel = state.channel || "";
   }
 
+  function setComposer(enabled) {
+    ["text", "send", "attach"].forEach((id) => { $(id).disabled = !enabled; });
+  }
+
   async function selectChannel(name) {
     state.channel = name;
+    state.chatId = null;  // until this channel's chat is open, nothing can be sent to the previous one
+    setComposer(false);
     showChannelNote();
     localStorage.setItem("webchat.channel", name);
     state.poll += 1;
     const users = await loadUsers();
+    if (state.channel !== name) return;  // another channel was picked meanwhile: its call opens the chat
     const saved = localStorage.getItem(`webchat.${name}.chat`);
     const user = users.find((u) => u.id === saved) || users[users.length - 1];
     if (user) openChat(user.id, user.language);
