@@ -29,6 +29,7 @@ class Flow:
     NOTICES: Final = "ntc"
     REGISTRATION: Final = "reg"
     KEY: Final = "key"
+    ESF: Final = "esf"
 
 
 class Onboarding:

@@ -11,6 +11,7 @@ def registry() -> dict[str, FlowHandler]:
         deadlines,
         documents,
         entries,
+        esf,
         erase,
         filing,
         help,
@@ -48,5 +49,6 @@ def registry() -> dict[str, FlowHandler]:
         notices.NoticeFlow(),
         registration.RegistrationFlow(),
         signing_key.KeyFlow(),
+        esf.EsfFlow(),
     ]
     return {h.name: h for h in handlers}
