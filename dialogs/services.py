@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from dialogs.effects.document_ports import DocumentPorts
+from dialogs.effects.esf_ports import EsfPorts
 from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.ports import (
     BankAnswer,
@@ -422,6 +423,7 @@ def effect_services(
     payment: PaymentPorts | None = None,
     *,
     documents: DocumentPorts | None = None,
+    esf: EsfPorts | None = None,
     notices: NoticePorts | None = None,
     registration: RegistrationPorts | None = None,
 ) -> EffectServices:
@@ -436,6 +438,7 @@ def effect_services(
         filing=filing,
         payment=payment,
         documents=documents,
+        esf=esf,
         notices=notices,
         registration=registration,
     )

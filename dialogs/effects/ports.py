@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 
 from core.payments import PaymentOrder, PlatformSettings
 from dialogs.effects.document_ports import DocumentPorts
+from dialogs.effects.esf_ports import EsfPorts
 from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.ports import Services
@@ -155,6 +156,7 @@ class EffectServices(Services):
     filing: FilingPorts | None = None
     payment: PaymentPorts | None = None
     documents: DocumentPorts | None = None
+    esf: EsfPorts | None = None
     notices: NoticePorts | None = None
     registration: RegistrationPorts | None = None
 
@@ -177,3 +179,7 @@ def notice_ports(services: Services) -> NoticePorts | None:
 
 def registration_ports(services: Services) -> RegistrationPorts | None:
     return services.registration if isinstance(services, EffectServices) else None
+
+
+def esf_ports(services: Services) -> EsfPorts | None:
+    return services.esf if isinstance(services, EffectServices) else None
