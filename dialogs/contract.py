@@ -133,6 +133,9 @@ class Reply:
     #: WhatsApp template to use when the 24-hour window is closed (proactive messages only): name + parameters.
     template: tuple[str, tuple[str, ...]] | None = None
     meta: dict[str, Any] = field(default_factory=dict)
+    #: delete the user's message this reply answers (a key file, a password): Telegram deletes it; where the
+    #: channel cannot (WhatsApp), the channel asks the user to delete it
+    delete_incoming: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-safe form for the outbox."""
@@ -144,6 +147,7 @@ class Reply:
             "notice": self.notice,
             "template": [self.template[0], list(self.template[1])] if self.template else None,
             "meta": self.meta,
+            "delete_incoming": self.delete_incoming,
         }
 
     @classmethod
@@ -157,6 +161,7 @@ class Reply:
             notice=raw.get("notice"),
             template=(template[0], tuple(template[1])) if template else None,
             meta=dict(raw.get("meta", {})),
+            delete_incoming=bool(raw.get("delete_incoming", False)),
         )
 
 
