@@ -82,6 +82,10 @@ WORD_COMMANDS: dict[str, str] = {
     "баптау": Flow.SETTINGS,
     "меню": Flow.MENU,
     "мәзір": Flow.MENU,
+    "сохранить ключ": Flow.KEY,
+    "сохранить эцп": Flow.KEY,
+    "кілтті сақтау": Flow.KEY,
+    "эцқ сақтау": Flow.KEY,
 }
 
 INTENT_FLOWS: dict[str, str] = {
@@ -224,6 +228,9 @@ class Engine:
                 return [note, *await self._text(ctx, event.caption)]
             return self._file(ctx)
         assert isinstance(event, TextEvent)
+        active = self._flows.get(ctx.state.flow or "")
+        if active is not None and ctx.state.step in active.secret_steps:
+            return await active.on_secret(ctx, event.text)  # a password: straight to its step, never parsed
         linked = await self._link(ctx, event)
         if linked is not None:
             return linked

@@ -16,6 +16,7 @@ from typing import Any
 
 from dialogs.effects.document_ports import DocumentPorts
 from dialogs.effects.esf_ports import EsfPorts
+from dialogs.effects.key_ports import KeyPorts
 from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.ports import (
     BankAnswer,
@@ -265,10 +266,10 @@ class KeptKeySigning:
         self.vault = vault
         self.signer = signer
 
-    async def has_key(self, user_id: str) -> bool:
+    async def has_key(self, user_id: str, store: object | None = None) -> bool:
         return bool(await self.vault.has_key(user_id))
 
-    async def sign(self, xml: bytes, document: SignDocument) -> bytes:
+    async def sign(self, xml: bytes, document: SignDocument, store: object | None = None) -> bytes:
         from integrations.signing import SigningContext, SigningError
 
         context = SigningContext(
@@ -426,6 +427,7 @@ def effect_services(
     esf: EsfPorts | None = None,
     notices: NoticePorts | None = None,
     registration: RegistrationPorts | None = None,
+    keys: KeyPorts | None = None,
 ) -> EffectServices:
     """``default_services()`` plus the effect ports: what ``build_engine(database, services=…)`` takes."""
     base = default_services()
@@ -441,4 +443,5 @@ def effect_services(
         esf=esf,
         notices=notices,
         registration=registration,
+        keys=keys,
     )

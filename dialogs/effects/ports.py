@@ -14,6 +14,7 @@ from typing import Literal, Protocol
 from core.payments import PaymentOrder, PlatformSettings
 from dialogs.effects.document_ports import DocumentPorts
 from dialogs.effects.esf_ports import EsfPorts
+from dialogs.effects.key_ports import KeyPorts
 from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.ports import Services
@@ -72,9 +73,11 @@ class PhoneSigning(Protocol):
 class KeptSigning(Protocol):
     """The key kept by the service (opt-in): used only after the user confirms this very document."""
 
-    async def has_key(self, user_id: str) -> bool: ...
+    async def has_key(self, user_id: str, store: object | None = None) -> bool:
+        """``store``: the dialog ``Store`` of the current transaction (the vault's rows are read in it)."""
+        ...
 
-    async def sign(self, xml: bytes, document: SignDocument) -> bytes:
+    async def sign(self, xml: bytes, document: SignDocument, store: object | None = None) -> bytes:
         """The signed XML; ``SignRefused(code)`` when the key cannot sign."""
         ...
 
@@ -159,6 +162,7 @@ class EffectServices(Services):
     esf: EsfPorts | None = None
     notices: NoticePorts | None = None
     registration: RegistrationPorts | None = None
+    keys: KeyPorts | None = None  # the key kept by the service (flows/signing_key.py)
 
 
 def filing_ports(services: Services) -> FilingPorts | None:
@@ -183,3 +187,7 @@ def registration_ports(services: Services) -> RegistrationPorts | None:
 
 def esf_ports(services: Services) -> EsfPorts | None:
     return services.esf if isinstance(services, EffectServices) else None
+
+
+def key_ports(services: Services) -> KeyPorts | None:
+    return services.keys if isinstance(services, EffectServices) else None

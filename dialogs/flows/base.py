@@ -72,6 +72,9 @@ class FlowHandler:
 
     name: str = ""
     text_steps: frozenset[str] = frozenset()
+    #: text steps whose answer is a secret (a key's password): the engine hands the raw text to ``on_secret`` —
+    #: no NLU, no commands, no link codes, nothing that could echo or log it
+    secret_steps: frozenset[str] = frozenset()
     #: text steps whose question is yes/no: a «нет» there is an answer, not /cancel
     yes_no_steps: frozenset[str] = frozenset()
 
@@ -82,6 +85,10 @@ class FlowHandler:
         return await self.start(ctx, parse)
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        return await self.start(ctx, None)
+
+    async def on_secret(self, ctx: Ctx, text: str) -> list[Reply]:
+        """The raw text of a message sent while a step in ``secret_steps`` waits."""
         return await self.start(ctx, None)
 
     async def on_file(self, ctx: Ctx, event: FileEvent) -> list[Reply] | None:

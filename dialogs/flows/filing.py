@@ -339,7 +339,7 @@ class FilingFlow(FlowHandler):
             return await self._summary(ctx, *found, base=base) if base is not None else outdated(ctx)
         if ctx.state.step not in (Filing.SUMMARY, Filing.CHOICE) or action not in ("ok", "ph", "kk"):
             return outdated(ctx)
-        if action == "ok" and ports.kept is not None and await ports.kept.has_key(ctx.user.user_id):
+        if action == "ok" and ports.kept is not None and await ports.kept.has_key(ctx.user.user_id, ctx.store):
             ctx.state.step = Filing.CHOICE
             buttons = (
                 (
@@ -485,7 +485,8 @@ class FilingFlow(FlowHandler):
     ) -> list[Reply]:
         assert ports.kept is not None
         try:
-            signed = await ports.kept.sign(str(row.request["xml"]).encode("utf-8"), self._document(ctx, row))
+            xml = str(row.request["xml"]).encode("utf-8")
+            signed = await ports.kept.sign(xml, self._document(ctx, row), ctx.store)
         except SignRefused as exc:
             await effects.audit(ctx.user.user_id, "filing.signature_refused", row, {"code": exc.code})
             await effects.advance(row, "cancelled")
