@@ -4,8 +4,9 @@ Erased (deleted or blanked): the profile's personal fields (ИИН, full name, b
 opt-in), every chat binding (so a later /start from the same chat is a new user), link codes, the dialog state,
 unsent outbox messages (and the text and chat id of sent ones), the key vault's secrets, counterparties of income and
 expense entries, request/result payloads of effects (they may hold names and ИИН), derived obligations with
-their reminders, the user's counterparties (their names, БИН/ИИН, accounts) and the content snapshots of issued
-documents (names, ИИН, addresses, line texts).
+their reminders, the user's counterparties (their names, БИН/ИИН, accounts), the content snapshots of issued
+documents (names, ИИН, addresses, line texts) and the notices of the revenue body kept for the user (their texts
+name the taxpayer; the cabinet keeps the originals).
 
 Kept, detached from identity: the user row (a bare id, ``erased_at`` set), income and expense amounts and dates
 (the books behind filed declarations — tax records are kept for the limitation period), the effects' key/kind/status
@@ -39,6 +40,7 @@ from core.storage.models import (
     OutboxMessage,
     Profile,
     SecretBlob,
+    TaxNotice,
     User,
 )
 from core.storage.types import utcnow
@@ -57,6 +59,7 @@ class ErasureReport:
     effects_scrubbed: int
     counterparties: int
     documents_scrubbed: int
+    notices: int = 0
 
 
 async def _run(session: AsyncSession, stmt: object) -> int:
@@ -96,6 +99,7 @@ async def erase_user(
             session, update(Document).where(Document.user_id == user_id).values(content={}, counterparty_id=None)
         ),
         counterparties=await _run(session, delete(Counterparty).where(Counterparty.user_id == user_id)),
+        notices=await _run(session, delete(TaxNotice).where(TaxNotice.user_id == user_id)),
     )
     await _run(session, delete(LinkCode).where(LinkCode.user_id == user_id))
     await _run(session, delete(DialogState).where(DialogState.user_id == user_id))

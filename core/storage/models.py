@@ -383,3 +383,47 @@ class DocumentCounter(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     doc_type: Mapped[str] = mapped_column(String(16), primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- notices from the tax authority (issue 9: notices in the chat) -------------------------------------------------
+
+NOTICE_KINDS = ("non_filing", "arrears", "desk_audit", "account_suspension", "vat_registration", "information")
+NOTICE_STATUSES = ("open", "answered", "closed")
+NOTICE_SOURCES = ("cabinet", "forwarded")
+
+
+class TaxNotice(Base):
+    """A notice of the revenue body (уведомление органа госдоходов) kept per user: fetched from the cabinet or
+    forwarded by the user. One row per (user, number), so a notice fetched twice or forwarded again is one row.
+
+    ``fields`` holds what was read (period, form, payment, basis, the deadline's detail); ``amounts`` the figures as
+    strings with tiyn; ``reminded`` the reminder kinds already sent; ``status`` open → answered → closed.
+    """
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        UniqueConstraint("user_id", "number"),
+        CheckConstraint(_in("kind", NOTICE_KINDS), name="kind"),
+        CheckConstraint(_in("status", NOTICE_STATUSES), name="status"),
+        CheckConstraint(_in("source", NOTICE_SOURCES), name="source"),
+        Index("ix_notices_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(64))
+    cabinet_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    cabinet_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    kind: Mapped[str] = mapped_column(String(24))
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    delivered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    deadline: Mapped[dt.date | None] = mapped_column(Date, default=None)
+    amounts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    source: Mapped[str] = mapped_column(String(16))
+    reminded: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    pushed_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

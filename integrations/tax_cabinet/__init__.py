@@ -4,10 +4,14 @@
   registration number, refuses a period filed twice unless additional, accepted → processed on an injected clock.
 - ``server.create_app(sandbox)`` — the same over HTTP (aiohttp); ``HttpTaxCabinet`` — the client; ``LocalTaxCabinet``
   — in-process, no HTTP.
+- Notices of the revenue body (``issue_notice`` — events the tests control; texts in ``notice_texts``), listed per
+  taxpayer, and explanations (пояснения) sent signed and reviewed on the clock.
 - ``ShepTaxCabinet`` — the real transport (ШЭП / Smart Bridge), a documented stub (docs/filings.md).
 """
 
 from integrations.tax_cabinet.base import (
+    ExplanationState,
+    ExplanationStatus,
     IdempotencyConflictError,
     Notice,
     Submission,
@@ -24,6 +28,8 @@ from integrations.tax_cabinet.shep import ShepSettings, ShepTaxCabinet
 
 __all__ = [
     "Clock",
+    "ExplanationState",
+    "ExplanationStatus",
     "HttpTaxCabinet",
     "IdempotencyConflictError",
     "LocalTaxCabinet",

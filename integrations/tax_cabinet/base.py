@@ -47,7 +47,9 @@ class SubmissionStatus:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A notice (уведомление / сообщение) from the tax authority; minimal until notices are filled in."""
+    """A message of the cabinet: a status of a submission (``submission_<state>``) or a notice of the revenue body
+    (``kind`` one of ``core.notices.NoticeType``: ``details`` holds number, date, delivered, period, form, payment,
+    amounts, basis, deadline and status). ``iin`` — whose cabinet it is in (``None``: not tied to a taxpayer)."""
 
     id: str
     kind: str
@@ -56,6 +58,7 @@ class Notice:
     text_ru: str = ""
     text_kk: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    iin: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +69,7 @@ class Notice:
             "text_ru": self.text_ru,
             "text_kk": self.text_kk,
             "details": self.details,
+            "iin": self.iin,
         }
 
     @classmethod
@@ -78,6 +82,7 @@ class Notice:
             text_ru=str(raw.get("text_ru", "")),
             text_kk=str(raw.get("text_kk", "")),
             details=dict(raw.get("details") or {}),
+            iin=raw.get("iin"),
         )
 
 
@@ -98,8 +103,48 @@ class IdempotencyConflictError(TaxCabinetError):
     """The idempotency key was already used for a different document."""
 
 
+class ExplanationState(StrEnum):
+    """Where an explanation (пояснение) to a notice is: received, then reviewed (the notice closed) — or rejected."""
+
+    RECEIVED = "received"  # принято к рассмотрению
+    REVIEWED = "reviewed"  # рассмотрено: уведомление исполнено
+    REJECTED = "rejected"  # не принято (reasons say why)
+
+    @property
+    def final(self) -> bool:
+        return self is not ExplanationState.RECEIVED
+
+
+@dataclass(frozen=True, slots=True)
+class ExplanationStatus:
+    """An explanation's registration number, status, reasons of a rejection and when it last changed."""
+
+    registration_number: str
+    status: ExplanationState
+    reasons: tuple[str, ...] = ()
+    updated_at: dt.datetime | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "registration_number": self.registration_number,
+            "status": self.status.value,
+            "reasons": list(self.reasons),
+            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+        }
+
+    @classmethod
+    def from_json(cls, raw: dict[str, Any]) -> ExplanationStatus:
+        updated = raw.get("updated_at")
+        return cls(
+            str(raw["registration_number"]),
+            ExplanationState(raw["status"]),
+            tuple(raw.get("reasons") or ()),
+            dt.datetime.fromisoformat(updated) if updated else None,
+        )
+
+
 class TaxCabinet(Protocol):
-    """Submit a signed form (idempotent by key), read its status, read notices."""
+    """Submit a signed form (idempotent by key), read its status, read notices, answer a notice."""
 
     async def submit(self, signed_xml: bytes, idempotency_key: str) -> Submission:
         """Send the signed XML; the same key always returns the same registration number."""
@@ -107,6 +152,14 @@ class TaxCabinet(Protocol):
 
     async def status(self, registration_number: str) -> SubmissionStatus: ...
 
-    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]: ...
+    async def list_notices(self, since: dt.datetime | None = None, iin: str | None = None) -> list[Notice]:
+        """Messages created after ``since`` (all when ``None``), oldest first; ``iin`` — only that taxpayer's."""
+        ...
 
     async def get_notice(self, notice_id: str) -> Notice: ...
+
+    async def send_explanation(self, signed_xml: bytes, idempotency_key: str) -> ExplanationStatus:
+        """Send a signed explanation (``core.notices.explanation``); the same key returns the same number."""
+        ...
+
+    async def explanation_status(self, registration_number: str) -> ExplanationStatus: ...

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 from integrations.common.http import TRANSPORT_ERRORS, JsonServiceClient, error_fields
 from integrations.tax_cabinet.base import (
+    ExplanationStatus,
     IdempotencyConflictError,
     Notice,
     Submission,
@@ -63,10 +64,31 @@ class HttpTaxCabinet(JsonServiceClient):
             dt.datetime.fromisoformat(updated) if updated else None,
         )
 
-    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
+    async def list_notices(self, since: dt.datetime | None = None, iin: str | None = None) -> list[Notice]:
         params = {"since": since.isoformat()} if since is not None else {}
+        if iin is not None:
+            params["iin"] = iin
         raw = await self._call("GET", "/v1/notices", params=params)
         return [Notice.from_json(n) for n in raw.get("notices", [])]
 
     async def get_notice(self, notice_id: str) -> Notice:
         return Notice.from_json(await self._call("GET", f"/v1/notices/{quote(notice_id, safe='')}"))
+
+    async def send_explanation(self, signed_xml: bytes, idempotency_key: str) -> ExplanationStatus:
+        """Retried with the same key on a transport failure or 5xx, like ``submit``: never two explanations."""
+        headers = {"Idempotency-Key": idempotency_key, "Content-Type": "application/xml"}
+        for attempt in range(1, self._attempts + 1):
+            try:
+                raw = await self._call("POST", "/v1/explanations", data=signed_xml, headers=headers)
+                break
+            except (UnknownSubmissionError, IdempotencyConflictError):
+                raise
+            except TaxCabinetError as exc:
+                if exc.code not in ("transport", "server") or attempt == self._attempts:
+                    raise
+                await asyncio.sleep(self._backoff * attempt)
+        return ExplanationStatus.from_json(raw)
+
+    async def explanation_status(self, registration_number: str) -> ExplanationStatus:
+        raw = await self._call("GET", f"/v1/explanations/{quote(registration_number, safe='')}")
+        return ExplanationStatus.from_json(raw)

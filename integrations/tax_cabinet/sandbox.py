@@ -7,18 +7,31 @@ referring to a submission of that period. Every submission gets a registration n
 reasons at once, a passing one is accepted and becomes processed ``processing_delay`` later on the injected clock.
 The same idempotency key returns the same submission (also for the same form signed again); reused with another
 document it is a conflict.
+
+Notices of the revenue body are issued on events the tests (and local mode's sandbox trigger) control:
+``issue_notice(iin, kind, …)`` — any ``core.notices.NoticeType`` with its realistic text (``notice_texts``), and
+``issue_if_not_filed(iin, year, half)`` — a non-filing notice when no 910.00 of that half-year was accepted. An
+explanation (пояснение, ``core.notices.explanation``) is verified like a form (signature, signer = taxpayer, the
+notice is theirs and open), registered, ``received`` at once and ``reviewed`` ``review_delay`` later, which closes
+the notice.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from core.filings import Parsed910, apply_additional, check_910, mapping_910, parse_910
+from core.notices import NoticeType
+from core.notices.explanation import parse_explanation
 from integrations.signing import CertificatePolicy, unsigned_content, verify_xml
 from integrations.tax_cabinet.base import (
+    ExplanationState,
+    ExplanationStatus,
     IdempotencyConflictError,
     Notice,
     Submission,
@@ -27,10 +40,12 @@ from integrations.tax_cabinet.base import (
     UnknownSubmissionError,
 )
 from integrations.tax_cabinet.clock import Clock, SystemClock
+from integrations.tax_cabinet.notice_texts import compose
 
 MAX_KEY = 200
 ASTANA = dt.timezone(dt.timedelta(hours=5))  # Kazakhstan is on UTC+5 since 2024-03-01
 MAX_DOCUMENT = 2 * 1024 * 1024
+_NOTICE_KINDS = frozenset(t.value for t in NoticeType)
 
 
 def _content_digest(xml: bytes) -> str:
@@ -63,6 +78,23 @@ class Record:
 
 
 @dataclass
+class _Explanation:
+    """One explanation as the sandbox keeps it."""
+
+    registration_number: str
+    key: str
+    digest: str
+    received_at: dt.datetime
+    state: ExplanationState
+    reasons: tuple[str, ...]
+    notice_number: str | None
+    updated_at: dt.datetime
+
+    def status(self) -> ExplanationStatus:
+        return ExplanationStatus(self.registration_number, self.state, self.reasons, self.updated_at)
+
+
+@dataclass
 class _Period:
     """A filed period: its live registration numbers and its full values after the last accepted form."""
 
@@ -81,10 +113,12 @@ class SandboxCabinet:
         processing_delay: dt.timedelta = dt.timedelta(minutes=10),
         policy: CertificatePolicy | None = None,
         office: str = "0000",
+        review_delay: dt.timedelta = dt.timedelta(hours=1),
     ) -> None:
         self.test_mode = test_mode
         self.clock = clock or SystemClock()
         self.processing_delay = processing_delay
+        self.review_delay = review_delay
         self.policy = policy or CertificatePolicy(allow_test_keys=test_mode, clock=self.clock.now)
         self._office = office
         self._lock = threading.Lock()
@@ -92,6 +126,9 @@ class SandboxCabinet:
         self._by_key: dict[str, str] = {}
         self._periods: dict[tuple[str, int, int], _Period] = {}
         self._notices: list[Notice] = []
+        self._explanations: dict[str, _Explanation] = {}
+        self._explanation_keys: dict[str, str] = {}
+        self._closed: set[tuple[str, str]] = set()  # (iin, notice number) answered and reviewed
 
     # -- receipt --------------------------------------------------------------------------------------------
     def submit(self, signed_xml: bytes, idempotency_key: str) -> Submission:
@@ -184,6 +221,100 @@ class SandboxCabinet:
         filed.numbers.append(number)
         filed.state = apply_additional(filed.state, parsed) if filed.state is not None else parsed
 
+    # -- notices of the revenue body (events the tests control) ---------------------------------------------
+    def issue_notice(
+        self,
+        iin: str,
+        kind: NoticeType | str,
+        *,
+        period: str | None = None,
+        form: str | None = None,
+        payment: str | None = None,
+        amounts: dict[str, Decimal] | None = None,
+        delivered: dt.date | None = None,
+    ) -> Notice:
+        """A notice of ``kind`` to ``iin``, dated today (Astana), delivered ``delivered`` (default: today)."""
+        kind = NoticeType(kind)
+        with self._lock:
+            now = self.clock.now()
+            today = now.astimezone(ASTANA).date()
+            seq = 1 + sum(1 for n in self._notices if n.kind in _NOTICE_KINDS)
+            number = f"{self._office}-{today:%y}-{seq:05d}"
+            ru, kk, details = compose(
+                kind,
+                iin=iin,
+                number=number,
+                on=today,
+                delivered=delivered or today,
+                period=period,
+                form=form,
+                payment=payment,
+                amounts=amounts,
+            )
+            notice = Notice(f"N{len(self._notices) + 1:06d}", kind.value, now, None, ru, kk, details, iin)
+            self._notices.append(notice)
+            return notice
+
+    def issue_if_not_filed(self, iin: str, year: int, half: int) -> Notice | None:
+        """The non-filing notice for 910.00 of ``year``-H``half`` when no declaration of it was accepted."""
+        with self._lock:
+            filed = self._periods.get((iin, year, half))
+            if filed is not None and filed.numbers:
+                return None
+        return self.issue_notice(iin, NoticeType.NON_FILING, period=f"{year}-H{half}", form="910.00")
+
+    # -- explanations (пояснения) -----------------------------------------------------------------------------
+    def submit_explanation(self, signed_xml: bytes, idempotency_key: str) -> ExplanationStatus:
+        """Receive a signed explanation; the same key returns the same registration number."""
+        key = idempotency_key.strip()
+        if not key or len(key) > MAX_KEY or not key.isprintable():
+            raise ValueError(f"idempotency key must be 1–{MAX_KEY} printable characters")
+        digest = _content_digest(signed_xml)
+        with self._lock:
+            known = self._explanation_keys.get(key)
+            if known is not None:
+                record = self._explanations[known]
+                if record.digest != digest:
+                    raise IdempotencyConflictError(
+                        "idempotency_conflict", "ключ уже использован для другого документа"
+                    )
+                return record.status()
+            now = self.clock.now()
+            reasons, notice_number = self._examine_explanation(signed_xml)
+            number = f"SBE{self._office}{now:%Y%m%d}{len(self._explanations) + 1:06d}"
+            state = ExplanationState.REJECTED if reasons else ExplanationState.RECEIVED
+            record = _Explanation(number, key, digest, now, state, tuple(reasons), notice_number, now)
+            self._explanations[number] = record
+            self._explanation_keys[key] = number
+            return record.status()
+
+    def _examine_explanation(self, xml: bytes) -> tuple[list[str], str | None]:
+        if len(xml) > MAX_DOCUMENT:
+            return [f"format: документ больше {MAX_DOCUMENT // 1024} КБ"], None
+        doc = parse_explanation(xml)
+        if doc is None:
+            return ["format: это не пояснение к уведомлению"], None
+        verified = verify_xml(xml, self.policy)
+        reasons = [f"signature: {e}" for e in verified.errors]
+        if verified.signer is not None and verified.signer.iin != doc.iin:
+            reasons.append(f"signer: подписано ИИН {verified.signer.iin}, пояснение ИИН {doc.iin}")
+        if not doc.text.strip():
+            reasons.append("text: пустое пояснение")
+        ours = [n for n in self._notices if n.iin == doc.iin and n.details.get("number") == doc.notice_number]
+        if not ours:
+            reasons.append(f"notice: нет уведомления № {doc.notice_number} этого налогоплательщика")
+        elif (doc.iin, doc.notice_number) in self._closed:
+            reasons.append(f"notice: уведомление № {doc.notice_number} уже исполнено")
+        return reasons, doc.notice_number
+
+    def explanation_status(self, registration_number: str) -> ExplanationStatus:
+        with self._lock:
+            self._advance()
+            record = self._explanations.get(registration_number)
+            if record is None:
+                raise UnknownSubmissionError("unknown_explanation", f"нет пояснения с рег. № {registration_number}")
+            return record.status()
+
     # -- processing on the clock ----------------------------------------------------------------------------
     def _advance(self) -> None:
         now = self.clock.now()
@@ -193,6 +324,14 @@ class SandboxCabinet:
                 record.state = SubmissionState.PROCESSED
                 record.updated_at = due
                 self._notify(record, due)
+        for answer in self._explanations.values():
+            due = answer.received_at + self.review_delay
+            if answer.state is ExplanationState.RECEIVED and now >= due:
+                answer.state = ExplanationState.REVIEWED
+                answer.updated_at = due
+                for notice in self._notices:
+                    if notice.details.get("number") == answer.notice_number and notice.iin is not None:
+                        self._closed.add((notice.iin, str(answer.notice_number)))
 
     def _notify(self, record: Record, at: dt.datetime) -> None:
         texts = {
@@ -222,11 +361,15 @@ class SandboxCabinet:
                 raise UnknownSubmissionError("unknown_submission", f"нет декларации с рег. № {registration_number}")
             return record.status()
 
-    def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
-        """Notices created after ``since`` (all when ``None``), oldest first."""
+    def list_notices(self, since: dt.datetime | None = None, iin: str | None = None) -> list[Notice]:
+        """Notices created after ``since`` (all when ``None``), oldest first; ``iin`` — only that taxpayer's."""
         with self._lock:
             self._advance()
-            found = [n for n in self._notices if since is None or n.created_at > since]
+            found = [
+                self._current(n)
+                for n in self._notices
+                if (since is None or n.created_at > since) and (iin is None or n.iin == iin)
+            ]
             return sorted(found, key=lambda n: (n.created_at, n.id))
 
     def get_notice(self, notice_id: str) -> Notice:
@@ -234,8 +377,14 @@ class SandboxCabinet:
             self._advance()
             for notice in self._notices:
                 if notice.id == notice_id:
-                    return notice
+                    return self._current(notice)
         raise UnknownSubmissionError("unknown_notice", f"нет уведомления {notice_id}")
+
+    def _current(self, notice: Notice) -> Notice:
+        """The notice with its status now (``closed`` after a reviewed explanation)."""
+        if notice.iin is None or (notice.iin, str(notice.details.get("number"))) not in self._closed:
+            return notice
+        return dataclasses.replace(notice, details={**notice.details, "status": "closed"})
 
 
 class LocalTaxCabinet:
@@ -250,8 +399,14 @@ class LocalTaxCabinet:
     async def status(self, registration_number: str) -> SubmissionStatus:
         return self.sandbox.status(registration_number)
 
-    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
-        return self.sandbox.list_notices(since)
+    async def list_notices(self, since: dt.datetime | None = None, iin: str | None = None) -> list[Notice]:
+        return self.sandbox.list_notices(since, iin)
 
     async def get_notice(self, notice_id: str) -> Notice:
         return self.sandbox.get_notice(notice_id)
+
+    async def send_explanation(self, signed_xml: bytes, idempotency_key: str) -> ExplanationStatus:
+        return self.sandbox.submit_explanation(signed_xml, idempotency_key)
+
+    async def explanation_status(self, registration_number: str) -> ExplanationStatus:
+        return self.sandbox.explanation_status(registration_number)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from integrations.tax_cabinet.base import Notice, Submission, SubmissionStatus
+from integrations.tax_cabinet.base import ExplanationStatus, Notice, Submission, SubmissionStatus
 
 SYNC_TYPES = "http://bip.bee.kz/SyncChannel/v10/Types"
 SEND_SERVICE = "SONO_FNO_SEND"  # KGD-S-0363
@@ -66,8 +66,14 @@ class ShepTaxCabinet:
     async def status(self, registration_number: str) -> SubmissionStatus:
         raise NotImplementedError(f"{STATUS_SERVICE}: {UNKNOWN_PAYLOAD}")
 
-    async def list_notices(self, since: dt.datetime | None = None) -> list[Notice]:
+    async def list_notices(self, since: dt.datetime | None = None, iin: str | None = None) -> list[Notice]:
         raise NotImplementedError(f"{STATUS_SERVICE} (notifications): {UNKNOWN_PAYLOAD}")
 
     async def get_notice(self, notice_id: str) -> Notice:
         raise NotImplementedError(f"{STATUS_SERVICE} (notifications): {UNKNOWN_PAYLOAD}")
+
+    async def send_explanation(self, signed_xml: bytes, idempotency_key: str) -> ExplanationStatus:
+        raise NotImplementedError(f"{SEND_SERVICE} (explanations): {UNKNOWN_PAYLOAD}")
+
+    async def explanation_status(self, registration_number: str) -> ExplanationStatus:
+        raise NotImplementedError(f"{STATUS_SERVICE} (explanations): {UNKNOWN_PAYLOAD}")
