@@ -17,6 +17,7 @@ import datetime as dt
 import itertools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from dialogs.contract import Button, ButtonEvent, Channel, ChatRef, FileEvent, InputEvent, Reply, TextEvent
 
@@ -32,6 +33,25 @@ class ScriptError(AssertionError):
     """A scripted step could not be done (no such button) or a reply did not match."""
 
 
+class ChatWorld(Protocol):
+    """The outside world a scenario needs beyond the chat, played by the test: the person's phone, time passing with
+    the worker's ticks, the same person on another channel. A channel's harness provides one (``ScriptedChat.world``);
+    a scenario that needs it fails clearly on a chat without one."""
+
+    async def sign_on_phone(self, chat: ScriptedChat) -> None:
+        """Approve in eGov mobile (the person's phone) the signing request whose link is in the last replies."""
+        ...
+
+    async def pass_time(self, chat: ScriptedChat, delta: dt.timedelta) -> list[Reply]:
+        """``delta`` passes on the sandboxes' clocks, the worker ticks run and the outbox is delivered: the messages
+        that reached ``chat`` on its channel, as its person sees them."""
+        ...
+
+    def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
+        """A fresh chat of the same person on another channel (Telegram ↔ WhatsApp) over the same database."""
+        ...
+
+
 @dataclass
 class ScriptedChat:
     send: Send
@@ -41,6 +61,13 @@ class ScriptedChat:
     now: dt.datetime = field(default_factory=lambda: dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC))
     replies: list[Reply] = field(default_factory=list)
     history: list[tuple[InputEvent, list[Reply]]] = field(default_factory=list)
+    #: what the harness plays outside the chat (phone, clocks, ticks, the other channel); ``None`` on a bare chat
+    world: ChatWorld | None = None
+
+    def need_world(self) -> ChatWorld:
+        if self.world is None:
+            raise ScriptError("this scenario needs a ChatWorld (phone, ticks): run it through a channel harness")
+        return self.world
 
     @property
     def chat(self) -> ChatRef:
@@ -66,12 +93,22 @@ class ScriptedChat:
     async def say(self, text: str) -> list[Reply]:
         return await self.deliver(TextEvent(self.chat, text, self._event_id(), self.now))
 
-    async def press(self, title: str) -> list[Reply]:
-        """Press the button whose title contains ``title`` (case-insensitive) in the last replies."""
+    def find(self, title: str) -> Button:
+        """The button of the last replies that ``title`` names: its payload, a title containing ``title``
+        (case-insensitive), or a title a channel shortened at a word («Подписать…» for «Подписать, отправить»)."""
+        needle = " ".join(title.lower().split())
         for button in self.buttons:
-            if title.lower() in button.text.lower():
-                return await self.press_payload(button.payload)
+            if button.payload == title or needle in " ".join(button.text.lower().split()):
+                return button
+        for button in self.buttons:
+            shown = " ".join(button.text.lower().split())
+            if shown.endswith("…") and len(shown) > 2 and needle.startswith(shown[:-1].rstrip(" ,;:—-–")):
+                return button
         raise ScriptError(f"no button {title!r} among {[b.text for b in self.buttons]}")
+
+    async def press(self, title: str) -> list[Reply]:
+        """Press the button ``title`` names (see ``find``) in the last replies."""
+        return await self.press_payload(self.find(title).payload)
 
     async def press_payload(self, payload: str) -> list[Reply]:
         return await self.deliver(ButtonEvent(self.chat, payload, self._event_id(), self.now))

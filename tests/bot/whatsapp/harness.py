@@ -162,7 +162,7 @@ def to_reply(emulator: WhatsAppEmulator, entry: WaEntry) -> Reply:
         buttons = tuple(Button(c["title"], c["id"]) for c in choices_of(message, emulator.templates))
         text = template.render([v["text"] for v in values])
         return Reply(text=text, buttons=(buttons,) if buttons else (), meta={"template": spec["name"]})
-    media = message[kind]
+    media = message[str(kind)]
     stored = emulator.media(media["id"])
     attachment = Attachment(
         "image" if kind == "image" else "document", stored.filename, stored.mime_type, stored.content

@@ -1,0 +1,97 @@
+"""The three ways into the chat, each with local mode's world around it (``tests.e2e.world``): the bare engine, the
+Telegram stack (``tests.e2e.harness``) and the WhatsApp stack (``tests.bot.whatsapp.harness``), over one database.
+
+``async with start_channel("whatsapp", database, tmp_path) as run: chat = run.chat("kk")`` gives a
+``ScriptedChat`` of a new person of that channel, with ``chat.world`` set, ready for any scenario.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.outbox.sql import SqlOutbox
+from bot.outbox.telegram import TelegramChannelSender
+from core.storage import Database
+from dialogs.contract import Reply
+from dialogs.testing import ScriptedChat
+from tests.bot.whatsapp.harness import WhatsAppPerson, WhatsAppStack, to_reply
+from tests.e2e.harness import TelegramPerson, TelegramStack
+from tests.e2e.world import NOW, Collected, LocalWorld
+
+CHANNELS = ("engine", "telegram", "whatsapp")
+
+
+@dataclass
+class ChannelRun:
+    channel: str
+    world: LocalWorld
+    telegram: TelegramStack | None = None
+    whatsapp: WhatsAppStack | None = None
+    collected: Collected | None = None
+    people: dict[str, Any] = field(default_factory=dict)  # chat id → TelegramPerson / WhatsAppPerson
+    made: int = 0
+
+    def chat(self, lang: str, name: str = "Айгүл") -> ScriptedChat:
+        """A new person's chat on this channel."""
+        self.made += 1
+        if self.telegram is not None:
+            person: Any = self.telegram.person(lang, name)
+            chat = self.telegram.chat(person)
+        elif self.whatsapp is not None:
+            person = self.whatsapp.person(lang, name)
+            chat = self.whatsapp.chat(person)
+        else:
+            engine = self.world.engine()
+            chat = ScriptedChat(engine.handle, chat_id=str(700_000 + self.made), language_code=lang, now=NOW)
+            person = None
+        self.people[chat.chat_id] = person
+        chat.world = self.world
+        return chat
+
+    # ---- Observer: what the outbox's sends look like to the person --------------------------------------------
+
+    def mark(self, chat: ScriptedChat) -> Any:
+        person = self.people.get(chat.chat_id)
+        if isinstance(person, TelegramPerson):
+            return person._snapshot()
+        if isinstance(person, WhatsAppPerson):
+            return len(person.emulator.bot_messages(person.chat_id))
+        assert self.collected is not None
+        return self.collected.mark(chat)
+
+    def since(self, chat: ScriptedChat, mark: Any) -> list[Reply]:
+        person = self.people.get(chat.chat_id)
+        if isinstance(person, TelegramPerson):
+            return person.new_replies(mark)
+        if isinstance(person, WhatsAppPerson):
+            return [to_reply(person.emulator, e) for e in person.emulator.bot_messages(person.chat_id)[int(mark) :]]
+        assert self.collected is not None
+        return self.collected.since(chat, mark)
+
+
+@contextlib.asynccontextmanager
+async def start_channel(channel: str, database: Database, tmp_path: Path) -> AsyncIterator[ChannelRun]:
+    """The channel's stack over ``database`` with local mode's world; closed on exit."""
+    world = LocalWorld.create(database, tmp_path / "var")
+    run = ChannelRun(channel, world)
+    world.observer = run
+    if channel == "telegram":
+        run.telegram = await TelegramStack.start(database, engine_factory=lambda _db: world.engine())
+        world.senders = [TelegramChannelSender(run.telegram.bot)]
+    elif channel == "whatsapp":
+        run.whatsapp = await WhatsAppStack.start(world.engine(), database=database, outbox=SqlOutbox(database))
+        world.senders = [run.whatsapp.channel.sender()]
+    else:
+        run.collected = Collected("telegram")
+        world.senders = [run.collected]
+    try:
+        yield run
+    finally:
+        if run.telegram is not None:
+            await run.telegram.close()
+        if run.whatsapp is not None:
+            await run.whatsapp.close()
