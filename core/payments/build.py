@@ -429,3 +429,49 @@ def penalty_order(
         verify=verify,
         penalty=True,
     )
+
+
+def arrears_order(
+    payer: Payer,
+    kind: PaymentKind,
+    period: str,
+    amount: Decimal,
+    *,
+    on: dt.date,
+    number: int,
+    office: TaxOffice | None = None,
+    value_date: dt.date | None = None,
+) -> PaymentOrder:
+    """A debt (недоимка) on the ИП's own ``kind`` payment for ``period`` that a notice claims: the main KNP and KBK
+    of that payment for ``amount`` (its пеня is a separate ``penalty_order``); taxes need the ``office``."""
+    if kind not in _PENALTY_PAYMENTS:
+        raise CalcInputError(f"no arrears order for {kind.value}")
+    if not amount.is_finite() or amount <= 0:
+        raise CalcInputError(f"arrears must be a positive amount, got {amount}")
+    value_date = value_date or on
+    if kind.social:
+        beneficiary, knp, kbk, verify = _gov_corp(kind, value_date)
+        persons: tuple[Person, ...] = (Person.named(payer.iin, payer.full_name, payer.born(), period, amount),)
+    else:
+        if office is None:
+            raise CalcInputError("a tax debt needs the tax office (УГД)")
+        beneficiary, knp, kbk, verify = _treasury(_PENALTY_PAYMENTS[kind], office, value_date)
+        persons = ()
+    ru, kk = purpose(kind, period)
+    return PaymentOrder(
+        kind=kind,
+        number=str(number),
+        date=on,
+        value_date=value_date,
+        period=period,
+        payer=payer.party(value_date),
+        beneficiary=beneficiary,
+        knp=knp,
+        kbk=kbk,
+        amount=amount,
+        purpose_ru=ru,
+        purpose_kk=kk,
+        persons=persons,
+        calculated=amount,
+        verify=verify,
+    )
