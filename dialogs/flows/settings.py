@@ -15,6 +15,7 @@ from dialogs.flows.onboarding import (
     regime_explanations,
     regime_names,
 )
+from dialogs.flows.signing_key import key_button
 from dialogs.i18n import LANGUAGES
 from dialogs.ports import REGIMES, ProfileData
 from dialogs.states import Flow, Settings
@@ -87,6 +88,7 @@ class SettingsFlow(FlowHandler):
             buttons = (
                 (
                     ctx.button(toggle, self.name, "remind", "off" if profile.reminders else "on"),
+                    key_button(ctx),
                     ctx.button(menu.label(ctx, "del"), Flow.MENU, "del"),
                 ),
             )
