@@ -29,14 +29,16 @@ from decimal import Decimal
 from typing import Any
 
 from dialogs.contract import Attachment, Reply
+from dialogs.effects.consent_ticks import claim_month
 from dialogs.effects.ports import EffectUnavailable, PayerAccount, PaymentPorts, payment_ports
 from dialogs.effects.store import EffectRow, EffectStore
-from dialogs.flows import menu
+from dialogs.flows import autopay, menu
 from dialogs.flows.base import Ctx, FlowHandler, entity, new_token, outdated
 from dialogs.flows.filing import NAME_MAX, T, name_is_valid
-from dialogs.flows.taxes import income_between, month_range
+from dialogs.flows.taxes import month_range
 from dialogs.format import date, money
 from dialogs.i18n import N_, Lang, Translator
+from dialogs.ports import ProfileData, Store, Taxes
 from dialogs.states import Flow, Payment, Subscription
 from nlu.types import ParseResult
 
@@ -159,7 +161,7 @@ def status_push(row: EffectRow, lang: Lang) -> Reply:
 
 class PaymentFlow(FlowHandler):
     name = Flow.PAYMENT
-    text_steps = frozenset({Payment.NAME})
+    text_steps = frozenset({Payment.NAME, autopay.LIMIT})
 
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
         ctx.clear()
@@ -179,7 +181,8 @@ class PaymentFlow(FlowHandler):
         live = [r for r in live if r.status in LIVE]
         if live:
             head = ctx.t("The payments for {month} are already sent:", month=month_name(ctx.t, month, year))
-            return [Reply(text="\n".join([head, *(payment_text(ctx.t, ctx.lang, r) for r in live)]))]
+            text = "\n".join([head, *(payment_text(ctx.t, ctx.lang, r) for r in live)])
+            return [Reply(text=text, buttons=((autopay.autopay_button(ctx, ""),),))]
         if not await effects.full_name(ctx.user.user_id):
             ctx.go(self.name, Payment.NAME, period=f"m{year}{month:02d}")
             return [Reply(text=ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))]
@@ -188,9 +191,13 @@ class PaymentFlow(FlowHandler):
     def prompt(self, ctx: Ctx) -> Reply | None:
         if ctx.state.step == Payment.NAME:
             return Reply(text=ctx.t("Your surname, name and patronymic as in your ID? The orders need them."))
+        if ctx.state.step == autopay.LIMIT:
+            return autopay.prompt(ctx)
         return None
 
     async def on_text(self, ctx: Ctx, text: str, parse: ParseResult) -> list[Reply]:
+        if ctx.state.step == autopay.LIMIT:
+            return await autopay.on_limit(ctx, text)
         ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
         found = _month_code(str(ctx.state.data.get("period", "")))
         if ports is None or effects is None or found is None:
@@ -204,19 +211,11 @@ class PaymentFlow(FlowHandler):
     async def _orders(
         self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int
     ) -> tuple[list[Any], PayerAccount | None]:
-        from core.calc import CalcResult
-        from core.payments import Payer, social_orders
-
         assert ctx.services.taxes is not None
         assert ctx.profile is not None
-        income = await income_between(ctx, *month_range(year, month))
-        figures = ctx.services.taxes.month(ctx.profile, year, month, income)
-        account = await ports.accounts.account(ctx.user.user_id, ctx.profile.iin or "")
-        if account is None or not isinstance(figures.raw, CalcResult):
-            return [], account
-        name = await effects.full_name(ctx.user.user_id) or ""
-        payer = Payer(ctx.profile.iin or "", name.title(), account.iban, account.bic, bank=account.bank)
-        return social_orders(payer, f"{year:04d}-{month:02d}", own=figures.raw, on=ctx.today), account
+        return await month_orders(
+            ctx.store, ctx.services.taxes, effects, ports, ctx.user.user_id, ctx.profile, year, month, ctx.today
+        )
 
     async def _offer(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
         from core.payments import validate
@@ -248,14 +247,24 @@ class PaymentFlow(FlowHandler):
                 ctx.button(ctx.t("Orders"), self.name, "pdf", token),
                 ctx.button(ctx.t("Later"), self.name, "later", token),
             ),
+            (autopay.autopay_button(ctx, token),),
         )
         return [Reply(text="\n".join(lines), buttons=buttons)]
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
         data = ctx.state.data
+        if action in autopay.ACTIONS and ports is not None and effects is not None:
+            if action == "aopen":  # «Оплатить» under the above-the-limit message: the usual offer and confirmation
+                month = _month_code(arg)
+                return await self._open(ctx, effects, ports, *month) if month else outdated(ctx)
+            mine = ctx.state.flow == self.name and data.get("token") == arg and data.get("total")
+            return await autopay.on_button(ctx, effects, action, arg, Decimal(str(data["total"])) if mine else None)
         if ports is None or effects is None or ctx.state.flow != self.name or data.get("token") != arg:
             return outdated(ctx)
+        if action == "no" and ctx.state.step == autopay.CONFIRM:
+            ctx.clear()
+            return [Reply(text=ctx.t("Cancelled. Nothing was changed."), buttons=menu.main_buttons(ctx), edit=True)]
         found = _month_code(str(data.get("period", "")))
         if found is None:
             return outdated(ctx)
@@ -316,6 +325,10 @@ class PaymentFlow(FlowHandler):
         orders, _ = await self._orders(ctx, effects, ports, year, month)
         if not orders or any(validate(o) for o in orders):
             return outdated(ctx)
+        token = str(ctx.state.data.get("token", ""))
+        if not await claim_month(effects, ctx.user.user_id, f"{year:04d}-{month:02d}", f"user-{token}", "user"):
+            ctx.clear()  # the automatic payment (or another confirmation) has this month: its status instead
+            return await self._open(ctx, effects, ports, year, month)
         ctx.go(self.name, Payment.SENT, **{**ctx.state.data, "sent": True})
         lines = await send_orders(ctx, effects, ports, orders)
         lines.append(ctx.t("I will write here when the bank executes them."))
@@ -324,9 +337,16 @@ class PaymentFlow(FlowHandler):
 
 async def send_orders(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, orders: list[Any]) -> list[str]:
     """One effect per order (created before the bank is called), then each sent with its key; the chat lines."""
+    return await send_orders_as(effects, ports, ctx.user.user_id, orders, ctx.t, ctx.lang)
+
+
+async def send_orders_as(
+    effects: EffectStore, ports: PaymentPorts, user_id: str, orders: list[Any], t: T, lang: Lang, actor: str = "user"
+) -> list[str]:
+    """``send_orders`` for a user outside a chat event (the automatic payment's tick, ``actor="system"``)."""
     from core.payments import idempotency_key
 
-    mine = await effects.of_user(ctx.user.user_id, KIND)
+    mine = await effects.of_user(user_id, KIND)
     lines: list[str] = []
     for order in orders:
         attempt = 1 + sum(
@@ -343,13 +363,40 @@ async def send_orders(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, order
             "order": order.to_json(),
             "attempt": attempt,
         }
-        row, created = await effects.begin(idempotency_key(order, attempt), ctx.user.user_id, KIND, request, "sending")
+        row, created = await effects.begin(idempotency_key(order, attempt), user_id, KIND, request, "sending")
         if created:
             details = {"period": order.period, "payment": order.kind.value, "amount": str(order.amount)}
-            await effects.audit(ctx.user.user_id, "payment.confirmed", row, details)
-        moved, _ = await advance_payment(effects, ports, row)
-        lines.append(payment_text(ctx.t, ctx.lang, moved))
+            await effects.audit(user_id, "payment.confirmed", row, details, actor)
+        moved, _ = await advance_payment(effects, ports, row, actor)
+        lines.append(payment_text(t, lang, moved))
     return lines
+
+
+async def month_orders(
+    store: Store,
+    taxes: Taxes,
+    effects: EffectStore,
+    ports: PaymentPorts,
+    user_id: str,
+    profile: ProfileData,
+    year: int,
+    month: int,
+    today: dt.date,
+) -> tuple[list[Any], PayerAccount | None]:
+    """The month's social payment orders and the account they are paid from — the same for the manual «Оплатить»
+    and the automatic payment, so both give the same orders and the same idempotency keys."""
+    from core.calc import CalcResult
+    from core.payments import Payer, social_orders
+
+    start, end = month_range(year, month)
+    income = sum((e.amount for e in await store.entries(user_id, "income", start, end)), Decimal(0))
+    figures = taxes.month(profile, year, month, income)
+    account = await ports.accounts.account(user_id, profile.iin or "")
+    if account is None or not isinstance(figures.raw, CalcResult):
+        return [], account
+    name = await effects.full_name(user_id) or ""
+    payer = Payer(profile.iin or "", name.title(), account.iban, account.bic, bank=account.bank)
+    return social_orders(payer, f"{year:04d}-{month:02d}", own=figures.raw, on=today), account
 
 
 def _month_code(code: str) -> tuple[int, int] | None:

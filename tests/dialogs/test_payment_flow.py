@@ -124,9 +124,10 @@ async def to_offer(chat: ScriptedChat, lang: str) -> None:
     chat.expect(WORDS[lang]["month"], WORDS[lang]["opv"], "25.12.2026")
 
 
-async def effect_rows(database: Database) -> list[Effect]:
+async def effect_rows(database: Database, kind: str = "pay") -> list[Effect]:
+    """The payment effects (the month's claim rows, kind ``payp``, are not payments)."""
     async with database.session() as session:
-        return list((await session.scalars(select(Effect).order_by(Effect.id))).all())
+        return list((await session.scalars(select(Effect).where(Effect.kind == kind).order_by(Effect.id))).all())
 
 
 @pytest.mark.parametrize("lang", LANGS)
