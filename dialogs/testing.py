@@ -113,8 +113,10 @@ class ScriptedChat:
     async def press_payload(self, payload: str) -> list[Reply]:
         return await self.deliver(ButtonEvent(self.chat, payload, self._event_id(), self.now))
 
-    async def send_file(self, name: str = "statement.pdf", mime: str = "application/pdf") -> list[Reply]:
-        return await self.deliver(FileEvent(self.chat, name, mime, b"%PDF-1.4 test", self._event_id(), self.now))
+    async def send_file(
+        self, name: str = "statement.pdf", mime: str = "application/pdf", content: bytes = b"%PDF-1.4 test"
+    ) -> list[Reply]:
+        return await self.deliver(FileEvent(self.chat, name, mime, content, self._event_id(), self.now))
 
     async def redeliver(self) -> list[Reply]:
         """Send the last event again, with the same event id (a channel's redelivery)."""
