@@ -213,7 +213,9 @@ class LocalSandboxes:
 
 def local_sandboxes(settings: Settings) -> LocalSandboxes:
     """Built before the server listens; ``serve_sandboxes`` sets the base URL once the port is known."""
+    from dialogs.effects.consent_ticks import consent_tick
     from dialogs.effects.ports import FilingPorts, PaymentPorts
+    from dialogs.payloads import PayloadCodec
     from dialogs.services import BankAdapter, CabinetAdapter, EgovPhoneSigning, SandboxAccounts
     from integrations.bank import LocalBank, SandboxBank
     from integrations.signing.egov_mobile import EgovMobileService
@@ -237,6 +239,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     ticks: list[tuple[str, Tick]] = [
         ("filings", functools.partial(_with_ports, poll_filings, filing)),
         ("payments", functools.partial(_with_ports, poll_payments, payment)),
+        ("autopay", functools.partial(consent_tick, ports=payment, codec=PayloadCodec(payload_secret(settings)))),
     ]
     return LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
 
