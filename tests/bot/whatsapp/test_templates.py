@@ -54,3 +54,64 @@ def test_a_broken_definition_is_refused() -> None:
             parse({"templates": {"t": {**good, "languages": languages}}})
     with pytest.raises(TemplateError):
         default_registry().message(Reply(text="no template"), "ru")
+
+
+def _proactive_replies() -> list[Reply]:
+    """Every proactive message the dialogs push (status pushes of filings and payments, the automatic payment's)."""
+    from dialogs.effects.store import EffectRow
+    from dialogs.flows import autopay, filing, payment
+    from dialogs.payloads import PayloadCodec
+
+    replies: list[Reply] = []
+    for lang in ("ru", "kk"):
+        for status in ("submitted", "processed", "rejected"):  # what poll_filings pushes
+            request = {"period": "2026-H2", "year": 2026, "half": 2}
+            row = EffectRow(1, "k", "7", "f910", status, request, {"registration_number": "N1", "reasons": []})
+            replies.append(filing.status_push(row, lang))
+        for status in ("executed", "rejected"):  # what poll_payments pushes
+            row = EffectRow(2, "k", "7", "pay", status, {"order_kind": "opv", "amount": "8500"}, {"bank_id": "B1"})
+            replies.append(payment.status_push(row, lang))
+        codec = PayloadCodec(b"secret")
+        run = {"period": "2026-11", "total": "15725", "limit": "30000", "due": "2026-12-25"}
+        for status in ("announced", "over_limit", "no_account"):
+            row = EffectRow(3, "k", "7", "apr", status, run, {})
+            replies.append(autopay.run_push(row, [], lang, codec))
+        replies.append(autopay.sent_push(EffectRow(3, "k", "7", "apr", "sent", run, {}), ["x"], lang))
+    return replies
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk"])
+def test_every_proactive_message_has_a_registered_template(lang: str) -> None:
+    registry = default_registry()
+    for reply in _proactive_replies():
+        assert reply.template is not None, reply.text
+        name = reply.template[0]
+        template = registry.get(name, lang)
+        assert template is not None, name
+        assert template.language == lang, name
+        message = registry.message(reply, lang)  # the parameters fit the template
+        assert message["template"]["name"] == name
+        # each quick-reply button of the template is filled with a payload of the reply's buttons
+        assert len(template.buttons) <= len([b for row in reply.buttons for b in row]), name
+
+
+def test_every_template_name_in_the_code_is_registered() -> None:
+    """A scan of the dialogs' code: each literal template name, and each f-string prefix (``payment_{status}``)
+    has at least one registered template."""
+    import re
+    from pathlib import Path
+
+    import dialogs
+
+    registry = default_registry()
+    names = {t.name for t in registry}
+    pattern = re.compile(r"template=\(\s*(f?)\"([a-z0-9_]+)(\{?)")
+    found = 0
+    for path in Path(dialogs.__file__).parent.rglob("*.py"):
+        for is_f, name, brace in pattern.findall(path.read_text(encoding="utf-8")):
+            found += 1
+            if is_f and brace:
+                assert any(n.startswith(name) for n in names), (path.name, name)
+            else:
+                assert name in names, (path.name, name)
+    assert found >= 4
