@@ -1,0 +1,275 @@
+"""Documents from the chat on the bare engine with SQL storage, in Russian and Kazakh: the invoice from one message,
+the PDF read back, exactly once on a double tap and a redelivery, the act once per invoice, the income once per
+invoice, the list with search, bad input kept at its step, another user's buttons doing nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from core import storage
+from core.documents import Document, LineItem, Party, list_issued
+from core.storage import Database, find_binding
+from core.storage.models import AuditLog, IncomeEntry
+from core.storage.models import Document as DocumentRow
+from dialogs.adapters.documents import core_document_ports
+from dialogs.contract import Attachment
+from dialogs.effects.ports import EffectServices
+from dialogs.engine import Engine
+from dialogs.scenarios.documents import WORDS, documents_scenario
+from dialogs.services import CoreCalendar, CoreConsultant, CorePlaces, CoreTaxes, default_interpreter
+from dialogs.sql_store import SqlStores
+from dialogs.testing import ScriptedChat, onboarding_scenario
+from tests.dialogs.conftest import SECRET, chat_for
+
+LANGS = ("ru", "kk")
+ALFA_BIN = "060240000017"  # a БИН with a valid check digit
+BAD_BIN = "060240000018"
+
+
+def _services() -> EffectServices:
+    return EffectServices(
+        interpreter=default_interpreter(),
+        taxes=CoreTaxes(),
+        places=CorePlaces(),
+        calendar=CoreCalendar(),
+        consultant=CoreConsultant(),
+        documents=core_document_ports(),
+    )
+
+
+@pytest.fixture
+def engine(database: Database) -> Engine:
+    return Engine(SqlStores(database), _services(), SECRET)
+
+
+async def ready(engine: Engine, lang: str, chat_id: str = "1001") -> ScriptedChat:
+    chat = chat_for(engine, lang, chat_id=chat_id)
+    await onboarding_scenario(chat, lang)
+    return chat
+
+
+async def user_of(database: Database, chat: ScriptedChat) -> int:
+    async with database.session() as session:
+        binding = await find_binding(session, chat.channel, chat.chat_id)
+        assert binding is not None
+        return binding.user_id
+
+
+def pdf_text(attachment: Attachment) -> str:
+    assert attachment.kind == "document"
+    assert attachment.content.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(attachment.content))
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+async def count(database: Database, model: type, **where: object) -> int:
+    async with database.session() as session:
+        stmt = select(func.count()).select_from(model)
+        for key, value in where.items():
+            stmt = stmt.where(getattr(model, key) == value)
+        return int((await session.execute(stmt)).scalar_one())
+
+
+async def issue_first_invoice(chat: ScriptedChat, lang: str) -> None:
+    """The invoice from one message for a new buyer: ФИО, a bad then a good БИН, no bank account, «Выставить»."""
+    w = WORDS[lang]
+    await chat.say(w["invoice"])
+    chat.expect(w["name_q"])
+    await chat.say("Иванов Иван Иванович")
+    chat.expect(w["bin_q"])
+    await chat.say(BAD_BIN)
+    chat.expect(w["check_digit"])
+    await chat.say(ALFA_BIN)
+    chat.expect(w["bank_q"])
+    await chat.press(w["no_bank"])
+    chat.expect("250 000", w["preview"], "Иванов")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_invoice_from_one_message_to_pdf(engine: Engine, database: Database, lang: str) -> None:
+    w = WORDS[lang]
+    chat = await ready(engine, lang)
+    await issue_first_invoice(chat, lang)
+    await chat.press(w["issue"])
+    chat.expect(w["issued"], "№ 1", "250 000")
+    attachment = chat.replies[0].attachments[0]
+    text = pdf_text(attachment)
+    assert w["pdf_title"] in text
+    assert "Альфа" in text
+    assert ALFA_BIN in text
+    assert "250 000" in text
+    assert w["words"] in text.lower()
+    assert "Иванов Иван Иванович" in text
+    titles = [b.text for b in chat.buttons]
+    assert any(w["act"] in t for t in titles)
+    assert any(w["paid"] in t for t in titles)
+    assert any(w["esf"] in t for t in titles)
+    user = await user_of(database, chat)
+    async with database.session() as session:
+        issued = await list_issued(session, user)
+        assert [d.number for d in issued] == [1]
+        assert issued[0].document.items[0].description.startswith(w["description"])
+        audit = await session.scalars(select(AuditLog).where(AuditLog.action == "document.issued"))
+        assert len(list(audit)) == 1
+
+
+async def test_double_tap_and_redelivery_issue_once(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    await issue_first_invoice(chat, "ru")
+    issue_button = next(b for b in chat.buttons if "Выставить" in b.text)
+    await chat.press_payload(issue_button.payload)
+    first = chat.replies[0].attachments[0].content
+    assert await chat.redeliver() == []
+    await chat.press_payload(issue_button.payload)  # a second tap: the same document again
+    chat.expect("№ 1")
+    assert chat.replies[0].notice
+    assert pdf_text(chat.replies[0].attachments[0]) == pdf_text(Attachment("document", "a", "b", first))
+    assert await count(database, DocumentRow) == 1
+
+
+async def test_known_counterparty_by_name_and_several_matches(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    user = await user_of(database, chat)
+    async with database.transaction() as session:
+        await storage.update_profile(session, user, full_name="ПЕТРОВ ПЁТР")
+        from core.counterparties import remember
+
+        await remember(session, user, Party("ТОО «Альфа»", ALFA_BIN))
+        await remember(session, user, Party("АО «Альфа»", "060240000027"))
+    await chat.say("выстави счёт Альфа на 100 000 за консультацию")
+    chat.expect("Какой из них", "ТОО «Альфа»", "АО «Альфа»")
+    await chat.press("ТОО «Альфа»")
+    chat.expect("банковский счёт")
+    await chat.say("KZ12 345")
+    chat.expect("не похоже на номер счёта")
+    await chat.say("KZ86125KZT5004100100")
+    chat.expect("100 000", "Консультация", ALFA_BIN, "Петров Пётр")
+    await chat.press("Выставить")
+    text = pdf_text(chat.replies[0].attachments[0])
+    assert "KZ86125KZT5004100100" in text
+    await chat.say("выставь счёт АО Альфа на 5 000 за аренду")  # the legal form decides: no question
+    chat.expect("5 000", "Аренда", "060240000027")  # the account remembered from the last document: not asked
+    await chat.press("Выставить")
+    assert "KZ86125KZT5004100100" in pdf_text(chat.replies[0].attachments[0])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_act_from_the_invoice_once(engine: Engine, database: Database, lang: str) -> None:
+    w = WORDS[lang]
+    chat = await ready(engine, lang)
+    await issue_first_invoice(chat, lang)
+    await chat.press(w["issue"])
+    await chat.press(w["act"])
+    chat.expect(w["act_preview"])
+    act_issue = next(b for b in chat.buttons if w["issue"].lower() in b.text.lower())
+    await chat.press_payload(act_issue.payload)
+    text = pdf_text(chat.replies[0].attachments[0])
+    assert w["act_pdf"] in text
+    assert "250 000" in text
+    await chat.press_payload(act_issue.payload)
+    await chat.say(w["act_by_number"])
+    chat.expect(w["act_exists"])
+    user = await user_of(database, chat)
+    async with database.session() as session:
+        acts = await list_issued(session, user, kind="act")
+    assert [a.number for a in acts] == [1]
+    assert acts[0].source_document_id is not None
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_paid_records_income_once_even_from_two_chats(engine: Engine, database: Database, lang: str) -> None:
+    w = WORDS[lang]
+    chat = await ready(engine, lang)
+    await issue_first_invoice(chat, lang)
+    await chat.press(w["issue"])
+    paid = next(b for b in chat.buttons if w["paid"] in b.text)
+    await chat.press_payload(paid.payload)
+    chat.expect("250 000")
+    yes = next(b for b in chat.buttons if w["yes_record"].lower() in b.text.lower())
+    await chat.press_payload(yes.payload)
+    chat.expect(w["recorded"])
+    await chat.press_payload(yes.payload)
+    await chat.press_payload(paid.payload)
+    chat.expect(w["already_recorded"])
+    assert await count(database, IncomeEntry) == 1
+    async with database.session() as session:
+        entry = (await session.scalars(select(IncomeEntry))).one()
+    assert entry.amount == Decimal(250_000)
+    assert entry.idempotency_key.startswith("doc-income:")
+
+
+async def test_list_search_and_pdf_again(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    await issue_first_invoice(chat, "ru")
+    await chat.press("Выставить")
+    await chat.say("/docs")
+    chat.expect("Счёт № 1", "Альфа", "250 000")
+    await chat.press("Счёт № 1")
+    assert chat.replies[0].attachments
+    await chat.say("мои документы Альфа")
+    chat.expect("Счёт № 1")
+    await chat.say("мои документы Бета")
+    chat.expect("Бета")
+
+
+async def test_bad_input_keeps_the_step(engine: Engine) -> None:
+    chat = await ready(engine, "ru")
+    await chat.say("выстави счёт")
+    chat.expect("фамилия")
+    await chat.say("Иванов Иван")
+    chat.expect("покупатель")
+    await chat.say("ТОО Гамма")
+    await chat.say("без")
+    chat.expect("за что")
+    await chat.say("Ремонт")
+    await chat.say("abc")
+    chat.expect("сумм")
+    await chat.say("50 000")
+    chat.expect("счёт")
+
+
+async def test_another_users_button_does_nothing(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    await issue_first_invoice(chat, "ru")
+    await chat.press("Выставить")
+    foreign = await ready(engine, "ru", chat_id="2002")
+    for button in chat.buttons:
+        assert await foreign.press_payload(button.payload) == []
+    assert await count(database, IncomeEntry) == 0
+    assert await count(database, DocumentRow) == 1
+
+
+async def test_numbers_gapless_under_concurrent_issue(database: Database) -> None:
+    async with database.transaction() as session:
+        user, _, _ = await storage.get_or_create_user_for_chat(session, "telegram", "c1", language="ru")
+        user_id = user.id
+    from dialogs.adapters.documents import SqlDocumentBook
+
+    draft = Document(
+        kind="invoice",
+        number="",
+        date=dt.date(2026, 12, 1),
+        seller=Party("ИП Иванов", "900101300007"),
+        buyer=Party("ТОО «Альфа»", ALFA_BIN),
+        items=(LineItem("Работы", "усл.", Decimal(1), Decimal(1000)),),
+    )
+
+    async def one(i: int) -> int:
+        async with database.transaction() as session:
+            return (await SqlDocumentBook(session).issue(str(user_id), draft, f"k{i}", None)).number
+
+    numbers = await asyncio.gather(*(one(i) for i in range(6)))
+    assert sorted(numbers) == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_scenario(engine: Engine, lang: str) -> None:
+    chat = await ready(engine, lang)
+    await documents_scenario(chat, lang)
