@@ -120,8 +120,9 @@ class SqlKeyKeeper:
         info = signer_info(cert)
         return KeyFacts(info.iin, info.name, info.serial, info.not_after, self.policy.is_test_certificate(cert))
 
-    async def hold(self, store: object, user_id: str, p12: bytes) -> None:
-        await self._vault(store, PENDING_KEY_PURPOSE).store(user_id, p12, "")
+    async def hold(self, store: object, user_id: str, p12: bytes, now: dt.datetime) -> None:
+        repository = SqlKeyRepository(_session(store), PENDING_KEY_PURPOSE)
+        await KeyVault(self._upload_master, repository, clock=lambda: now).store(user_id, p12, "")
 
     async def held(self, store: object, user_id: str, max_age: dt.timedelta, now: dt.datetime) -> bytes | None:
         repository = SqlKeyRepository(_session(store), PENDING_KEY_PURPOSE)

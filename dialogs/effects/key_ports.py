@@ -40,8 +40,8 @@ class KeyKeeper(Protocol):
         """Open the container and check its certificate; ``KeyRefused`` when it cannot sign for the service."""
         ...
 
-    async def hold(self, store: object, user_id: str, p12: bytes) -> None:
-        """Seal the uploaded file until the password comes (replacing an earlier upload)."""
+    async def hold(self, store: object, user_id: str, p12: bytes, now: dt.datetime) -> None:
+        """Seal the uploaded file, received ``now``, until the password comes (replacing an earlier upload)."""
 
     async def held(self, store: object, user_id: str, max_age: dt.timedelta, now: dt.datetime) -> bytes | None:
         """The held file if it is younger than ``max_age`` (an older one is destroyed), else ``None``."""

@@ -248,7 +248,7 @@ class KeyFlow(FlowHandler):
         if not event.content or len(event.content) > MAX_KEY_BYTES:
             note = Reply(text=ctx.t("This file does not look like a key (.p12)."), delete_incoming=True)
             return [note, self._ask_file(ctx)]
-        await ports.keeper.hold(ctx.store, ctx.user.user_id, event.content)
+        await ports.keeper.hold(ctx.store, ctx.user.user_id, event.content, ctx.now)
         ctx.go(self.name, Step.PASSWORD, token=str(ctx.state.data.get("token", "")), attempts=0)
         return [self._ask_password(ctx, delete=True)]
 
@@ -262,7 +262,8 @@ class KeyFlow(FlowHandler):
         if text.strip().lower() in ("/cancel", "/start", "/menu"):
             await ports.keeper.drop_held(ctx.store, user_id)
             ctx.clear()
-            return [Reply(text=ctx.t("Cancelled. No key is kept."), buttons=menu.main_buttons(ctx))]
+            text = ctx.t("Cancelled. No key is kept.")
+            return [Reply(text=text, buttons=menu.main_buttons(ctx), delete_incoming=True)]
         p12 = await ports.keeper.held(ctx.store, user_id, ports.hold_for, ctx.now)
         if p12 is None:
             ctx.go(self.name, Step.FILE, token=str(ctx.state.data.get("token", "")))
