@@ -73,6 +73,7 @@ COMMANDS: dict[str, str] = {
     "notices": Flow.NOTICES,
     "register": Flow.REGISTRATION,
     "key": Flow.KEY,
+    "esf": Flow.ESF,
 }
 
 #: single words that act as commands (menus the NLU has no intent for)
