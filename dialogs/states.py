@@ -93,3 +93,22 @@ class Link:
     """Steps of linking a second channel to one user (``flows/link.py``)."""
 
     CONFIRM: Final = "confirm"
+
+
+class Registration:
+    """Steps of registering an ИП and its later life events (``flows/registration.py``)."""
+
+    RESIDENT: Final = "resident"
+    IIN: Final = "iin"
+    NAME: Final = "name"
+    ACTIVITY: Final = "activity"
+    MORE: Final = "more"
+    PLACE: Final = "place"
+    INCOME: Final = "income"
+    EMPLOYEES: Final = "employees"
+    REGIME: Final = "regime"
+    REMINDERS: Final = "reminders"
+    FORM: Final = "form"
+    PENDING: Final = "pending"
+    LIFE: Final = "life"
+    CHANGE: Final = "change"
