@@ -23,6 +23,8 @@ from bot.emulator.telegram.updates import UpdateQueue
 
 _TOKEN = re.compile(r"^(\d+):[\w-]+$")
 DEFAULT_TOKEN = "1000000001:EMULATOR-local-token"  # noqa: S105 - a public placeholder
+#: Bot API deleteMessage: "a message can only be deleted if it was sent less than 48 hours ago"
+DELETE_WINDOW_SECONDS = 48 * 3600
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@\w+)?")
 
 
@@ -119,8 +121,14 @@ class TelegramEmulator:
         return message
 
     def delete_message(self, chat: Chat, message_id: int | None) -> None:
-        self.bot_message(chat, message_id, "delete")
-        chat.messages[message_id or 0].deleted = True
+        """The bot deletes a message of its private chat: its own, or the user's (Telegram allows incoming ones in
+        private chats), sent less than 48 hours ago."""
+        entry = chat.messages.get(message_id or 0)
+        if entry is None or entry.deleted or entry.message is None:
+            raise bad_request("message to delete not found")
+        if self.now() - int(entry.message.get("date", 0)) >= DELETE_WINDOW_SECONDS:
+            raise bad_request("message can't be deleted")
+        entry.deleted = True
         self.changes.notify()
 
     def answer_callback(self, query_id: str, toast: JsonDict) -> None:

@@ -22,6 +22,6 @@ def router() -> Router:
         if message.from_user is None or message.text is None:
             return
         event = text_event(event_update.update_id, message, message.from_user, normalise_command(message.text))
-        await front.handle(bot, event, message.chat.id)
+        await front.handle(bot, event, message.chat.id, incoming_message_id=message.message_id)
 
     return r

@@ -93,6 +93,6 @@ def router() -> Router:
             mime_type=incoming.mime_type,
             content=destination.getvalue(),
         )
-        await front.handle(bot, event, message.chat.id)
+        await front.handle(bot, event, message.chat.id, incoming_message_id=message.message_id)
 
     return r

@@ -17,7 +17,7 @@ def router() -> Router:
         if message.from_user is None or message.text is None:
             return
         event = text_event(event_update.update_id, message, message.from_user, message.text)
-        await front.handle(bot, event, message.chat.id)
+        await front.handle(bot, event, message.chat.id, incoming_message_id=message.message_id)
 
     @r.message(F.sticker)
     async def on_sticker(message: Message, bot: Bot, front: FrontEnd, event_update: Update) -> None:
