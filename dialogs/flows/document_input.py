@@ -18,7 +18,7 @@ from dialogs.keyword_nlu import parse_amount_text
 from nlu.types import ParseResult
 
 MAX_DESCRIPTION = 300
-_KK_DATIVE = ("ға", "ге", "қа", "ке", "на", "не", "а", "е")
+_KK_DATIVE = ("ға", "ге", "қа", "ке")
 _LINE = re.compile(
     r"(\d+(?:[.,]\d{1,3})?)\s*([^\W\d_]{1,8}\.?)?\s*(?:по|x|х|×|\*|бағасы)\s*(\d[\d \u00a0]*(?:[.,]\d{1,2})?)",
     re.IGNORECASE,

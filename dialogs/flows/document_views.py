@@ -27,12 +27,12 @@ def kind_name(ctx: Ctx, kind: str) -> str:
 def preview_text(ctx: Ctx, document: Document) -> str:
     """Seller, buyer, lines, VAT (only for a VAT payer), total in figures and words, the date."""
     seller = document.seller
-    lines = [
-        summary(document, language(ctx)),
-        ctx.t("Seller: {name}, IIN {iin}", name=seller.name, iin=seller.bin_iin or ""),
-        ctx.t("Date: {day}", day=date(document.date)),
-    ]
-    if not seller.iban:
+    if document.kind == "act":
+        side = ctx.t("Contractor: {name}, IIN {iin}", name=seller.name, iin=seller.bin_iin or "")
+    else:
+        side = ctx.t("Seller: {name}, IIN {iin}", name=seller.name, iin=seller.bin_iin or "")
+    lines = [summary(document, language(ctx)), side, ctx.t("Date: {day}", day=date(document.date))]
+    if not seller.iban and document.kind == "invoice":
         lines.append(ctx.t("Without your bank account: the buyer will ask you for it. «Edit» adds it."))
     lines.append(ctx.t("I will issue it only after your confirmation; once issued it cannot be changed."))
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from dialogs.adapters.documents import core_document_ports
 from dialogs.contract import Attachment
 from dialogs.effects.ports import EffectServices
 from dialogs.engine import Engine
+from dialogs.payloads import PayloadCodec
 from dialogs.scenarios.documents import WORDS, documents_scenario
 from dialogs.services import CoreCalendar, CoreConsultant, CorePlaces, CoreTaxes, default_interpreter
 from dialogs.sql_store import SqlStores
@@ -223,16 +224,114 @@ async def test_bad_input_keeps_the_step(engine: Engine) -> None:
     chat = await ready(engine, "ru")
     await chat.say("выстави счёт")
     chat.expect("фамилия")
+    await chat.say("123")
+    chat.expect("только буквами")
     await chat.say("Иванов Иван")
     chat.expect("покупатель")
     await chat.say("ТОО Гамма")
+    chat.expect("БИН или ИИН")
+    await chat.say("12345")
+    chat.expect("12 цифр", "БИН или ИИН")
     await chat.say("без")
     chat.expect("за что")
     await chat.say("Ремонт")
     await chat.say("abc")
-    chat.expect("сумм")
+    chat.expect("не нашёл сумму", "Сумма?")
+    await chat.say("-5")
+    chat.expect("больше нуля")
     await chat.say("50 000")
-    chat.expect("счёт")
+    chat.expect("банковский счёт")
+    await chat.say("KZ00 0000 0000 0000 0000")
+    chat.expect("не похоже на номер счёта")
+    await chat.say("нет")
+    chat.expect("Гамма", "50 000", "Без вашего банковского счёта")
+    await chat.press("Изменить")
+    await chat.press("Дата")
+    await chat.say("31.02.2026")
+    chat.expect("Не нашёл дату")
+    await chat.say("01.01.2030")
+    chat.expect("ещё не наступила")
+    await chat.say("20.11.2026")
+    chat.expect("20.11.2026", "Выставлю только после")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_waybill_with_quantity_and_unit(engine: Engine, database: Database, lang: str) -> None:
+    chat = await ready(engine, lang)
+    user = await user_of(database, chat)
+    async with database.transaction() as session:
+        await storage.update_profile(session, user, full_name="ИВАНОВ ИВАН")
+    if lang == "ru":
+        await chat.say("накладная ТОО Бета 10 шт по 5 000 за офисные стулья")
+    else:
+        await chat.say("ЖШС Бетаға кеңсе орындықтары үшін жүкқұжат керек")
+    chat.expect(WORDS[lang]["bin_q"])
+    await chat.say("060240000027")
+    if lang == "kk":
+        chat.expect("Қанша және қандай бағамен")
+        await chat.say("10 дана × 5 000")
+    await chat.press(WORDS[lang]["no_bank"])
+    chat.expect("10", "5 000", "50 000")
+    await chat.press(WORDS[lang]["issue"])
+    text = pdf_text(chat.replies[0].attachments[0])
+    assert "50 000" in text
+    assert "060240000027" in text
+    assert ("Пятьдесят тысяч" if lang == "ru" else "Елу мың") in text
+    async with database.session() as session:
+        (waybill,) = await list_issued(session, user)
+    assert waybill.kind == "waybill"
+    item = waybill.document.items[0]
+    assert (item.quantity, item.price, item.unit) == (Decimal(10), Decimal(5000), "шт" if lang == "ru" else "дана")
+    assert item.description.lower().startswith("офисные стулья" if lang == "ru" else "кеңсе орындықтары")
+
+
+async def test_missing_and_foreign_documents(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    await chat.say("акт по счёту №7")
+    chat.expect("Счёта № 7 среди ваших нет", "Счетов пока нет")
+    other = await ready(engine, "ru", chat_id="3003")
+    await issue_first_invoice(other, "ru")
+    await other.press("Выставить")
+    other_user = await user_of(database, other)
+    async with database.session() as session:
+        (theirs,) = await list_issued(session, other_user)
+    user = await user_of(database, chat)
+    codec = PayloadCodec(SECRET)
+    for action in ("pdf", "act", "paid", "pok", "aok"):  # a payload of our own, with their document's id
+        await chat.press_payload(codec.encode(str(user), "doc", action, str(theirs.id)))
+        chat.expect("Такого документа среди ваших нет")
+        assert not chat.replies[0].attachments
+    await chat.press_payload(codec.encode(str(user), "doc", "pdf", "abc"))
+    chat.expect("уже не действует")
+    assert await count(database, IncomeEntry) == 0
+
+
+async def test_list_pages_and_period(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "kk")
+    user = await user_of(database, chat)
+    seller = Party("ИП Иванов", "900101300007")
+    async with database.transaction() as session:
+        from dialogs.adapters.documents import SqlDocumentBook
+
+        book = SqlDocumentBook(session)
+        for i in range(7):
+            day = dt.date(2026, 10 + i % 2, 5 + i)
+            buyer = Party("ТОО «Альфа»", ALFA_BIN) if i % 2 else Party("ТОО «Гамма»", "060240000027")
+            draft = Document(
+                "invoice", "", day, seller, buyer, (LineItem("Жұмыс", "дана", Decimal(1), Decimal(1000 * (i + 1))),)
+            )
+            await book.issue(str(user), draft, f"seed{i}", None)
+    await chat.say("менің құжаттарым")
+    chat.expect("Құжаттарыңыз (7)")
+    assert sum("Шот №" in b.text for b in chat.buttons) == 5
+    await chat.press("Тағы")
+    assert sum("Шот №" in b.text for b in chat.buttons) == 2
+    await chat.say("қарашадағы құжаттар")
+    chat.expect("Құжаттарыңыз (3)")
+    chat.expect("Альфа")
+    assert "Гамма" not in chat.text
+    await chat.say("шоттар Гамма")
+    chat.expect("Құжаттарыңыз (4)", "Гамма")
 
 
 async def test_another_users_button_does_nothing(engine: Engine, database: Database) -> None:
