@@ -49,4 +49,4 @@ class RegistrationPorts:
     """``None`` in ``EffectServices`` means registration is guided without the lookup (no confirmation)."""
 
     lookup: TaxpayerLookupPort
-    sandbox: SandboxRegistrar | None = None
+    registrar: SandboxRegistrar | None = None  # local mode only (``SandboxRegistrarAdapter``)

@@ -512,8 +512,8 @@ class RegistrationFlow(FlowHandler):
             return [self._pending_reply(ctx, row, ctx.t("Already being done."))]
         details = {"regime": request["regime"], "oked": request["oked"], "kato": request["kato"]}
         await effects.audit(ctx.user.user_id, "registration.applied", row, details)
-        if ports.sandbox is not None:  # local mode only: the sandbox plays the state registering the applicant
-            await ports.sandbox.submitted(application)
+        if ports.registrar is not None:  # local mode only: the sandbox plays the state registering the applicant
+            await ports.registrar.submitted(application)
         return [self._pending_reply(ctx, row)]
 
     def _pending_reply(self, ctx: Ctx, row: EffectRow, notice: str | None = None) -> Reply:

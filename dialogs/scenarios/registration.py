@@ -3,12 +3,14 @@ the user's words (two codes) → place → income (a bad then a good answer) →
 посчитано?» → the simplified regime → reminders → the prefilled form with the eGov link → «Я подал заявку» (twice:
 one registration) → «Проверить сейчас» → «ИП зарегистрировано», then /register shows the life events.
 
-Needs a NEW chat (not onboarded) and ``EffectServices.registration`` with the sandbox register registering at once:
-``dialogs.adapters.registration.local_registration(dt.timedelta(0)).ports`` over SQL storage.
+Starts with /lang (a new WhatsApp chat has no language hint). Needs a NEW chat (not onboarded) and
+``EffectServices.registration`` with the sandbox register registering at once —
+``dialogs.adapters.registration.local_registration(dt.timedelta(0)).ports`` — over SQL storage.
 """
 
 from __future__ import annotations
 
+from dialogs.flows.language import LANGUAGE_NAMES
 from dialogs.testing import VALID_IIN, ScriptedChat
 
 WORDS: dict[str, dict[str, str]] = {
@@ -81,6 +83,8 @@ WORDS: dict[str, dict[str, str]] = {
 
 async def registration_scenario(chat: ScriptedChat, lang: str) -> None:
     w = WORDS[lang]
+    await chat.say("/lang")  # a new chat: a channel without a language hint (WhatsApp) starts in Russian
+    await chat.press(LANGUAGE_NAMES["kk" if lang == "kk" else "ru"])
     await chat.say(w["start"])
     chat.expect(w["intro"])
     await chat.press(w["yes"])

@@ -297,10 +297,26 @@ async def test_life_events(rig: Rig, lang: str) -> None:
     chat = chat_for(rig.engine(), lang)
     await onboarding_scenario(chat, lang)
     words = {
-        "ru": ("Сменить режим", "Да, сменить", "Общий режим", "Приостановить", "4 250", "Закрыть ИП", "910.00"),
-        "kk": ("Режимді өзгерту", "Иә, өзгерту", "Жалпы режим", "Тоқтата тұру", "4 250", "ЖК-ны жабу", "910.00"),
+        "ru": (
+            "Сменить режим",
+            "Да, сменить",
+            "Общий режим",
+            "Приостановить",
+            "Закрыть ИП",
+            "не действует",
+            "1 полного",
+        ),
+        "kk": (
+            "Режимді өзгерту",
+            "Иә, өзгерту",
+            "Жалпы режим",
+            "Тоқтата тұру",
+            "ЖК-ны жабу",
+            "жұмыс істемейді",
+            "1 толық",
+        ),
     }[lang]
-    change, yes, general, suspend, vosms, close, final = words
+    change, yes, general, suspend, close, inactive, one_year = words
     await chat.say("/register")
     menu_payloads = {b.text: b.payload for b in chat.buttons}
     await chat.press(change)
@@ -313,14 +329,80 @@ async def test_life_events(rig: Rig, lang: str) -> None:
     assert profile is not None
     assert profile.regime == "general"
     await chat.press_payload(menu_payloads[change])  # the old menu: no longer active
-    assert "OK" not in chat.text
+    chat.expect(inactive)
     await chat.say("/register")
     await chat.press(suspend)
-    chat.expect(vosms, "cabinet.salyk.kz")
+    chat.expect("4 250", "cabinet.salyk.kz")  # ВОСМС 5 % × 1 МЗП (85 000) while suspended
     await chat.say("/register")
     await chat.press(change)  # general → simplified: the one-year condition
-    chat.expect("1")
+    chat.expect(one_year, "910.00")
     await chat.press(yes)
+    async with rig.database.session() as session:
+        back = await SqlStore(session).get_profile(str(user))
+        actions = [a.action for a in await storage.audit_of(session, user)]
+    assert back is not None
+    assert back.regime == "simplified"
+    assert actions.count("profile.regime_changed") == 2
     await chat.say("/register")
     await chat.press(close)
-    chat.expect(final, "egov.kz")
+    chat.expect("910.00", "egov.kz")
+
+
+async def test_the_tick_and_a_tap_confirm_once(rig: Rig) -> None:
+    chat = chat_for(rig.engine(), "ru")
+    await to_form(chat, "ru")
+    await chat.press("Я подал заявку")
+    check = chat.find("Проверить сейчас")
+    rig.clock.advance(DELAY)
+    assert await rig.tick() == 1
+    await chat.press_payload(check.payload)  # the tick won: the tap tells the result, nothing twice
+    chat.expect("ИП зарегистрировано с 01.12.2026")
+    user = await user_id_of(rig.database, chat)
+    async with rig.database.session() as session:
+        actions = [a.action for a in await storage.audit_of(session, user)]
+    assert actions.count("registration.confirmed") == 1
+    pushes = [m for m in await outbox(rig.database) if "ipreg:" in m.dedupe_key]
+    assert len(pushes) == 1
+
+
+class DownLookup:
+    async def find(self, iin: str) -> None:
+        from dialogs.effects.ports import EffectUnavailable
+
+        raise EffectUnavailable("transport")
+
+
+async def test_the_register_down_loses_nothing(database: Database) -> None:
+    from dialogs.effects.registration_ports import RegistrationPorts
+
+    local = local_registration(DELAY, clock=ManualClock(NOW))
+    local.ports = RegistrationPorts(DownLookup())
+    rig = Rig(ManualClock(NOW), local, make_services(local), database)
+    chat = chat_for(rig.engine(), "kk")
+    await chat.say("/register")
+    await chat.press("Иә")
+    await chat.say(VALID_IIN)
+    chat.expect("тізілім қазір жауап бермей тұр")  # noted, the conversation goes on
+    await chat.say("Иванов Иван")
+    chat.expect("Немен айналысасыз")
+    await to_form_rest(chat)
+    await chat.press("Өтінім бердім")
+    await chat.press("Қазір тексеру")
+    chat.expect("жауап бермей тұр")
+    assert await rig.tick() == 0
+    (row,) = await effects_of(database)
+    assert row.status == "pending"
+
+
+async def to_form_rest(chat: ScriptedChat) -> None:
+    w = WORDS["kk"]
+    await chat.say(w["activity"])
+    await chat.press("95.12")
+    await chat.press(w["next"])
+    await chat.say(w["place"])
+    await chat.press(w["place"][:4])
+    await chat.say(w["income"])
+    await chat.press(w["no_employees"])
+    await chat.press(w["simplified"])
+    await chat.press(w["remind_yes"])
+    chat.expect(w["form"])

@@ -129,8 +129,8 @@ async def test_transport_failure_is_unavailable_for_the_chat() -> None:
 
 async def test_the_local_ports_register_after_submission(clock: ManualClock) -> None:
     local = local_registration(DELAY, clock=clock)
-    assert local.ports.sandbox is not None
-    await local.ports.sandbox.submitted(
+    assert local.ports.registrar is not None
+    await local.ports.registrar.submitted(
         RegistrationApplication(VALID_IIN, "ИВАНОВ", dt.date(2026, 12, 1), ("95.12.0",), "710000000")
     )
     assert await local.ports.lookup.find(VALID_IIN) is None
