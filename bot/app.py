@@ -215,6 +215,7 @@ class LocalSandboxes:
 
 def local_sandboxes(settings: Settings) -> LocalSandboxes:
     """Built before the server listens; ``serve_sandboxes`` sets the base URL once the port is known."""
+    from dialogs.adapters.documents import core_document_ports
     from dialogs.adapters.esf import local_esf
     from dialogs.adapters.registration import local_registration
     from dialogs.effects.consent_ticks import consent_tick
@@ -254,6 +255,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     sandboxes.services["registration"] = registration.ports
     esf = local_esf(phone, policy, test_mode=test_mode)  # the ESF sandbox in process, trusting the local keys
     sandboxes.services["esf"] = esf.ports
+    sandboxes.services["documents"] = core_document_ports()  # invoices, acts, waybills: the product's own storage
     sandboxes.ticks.append(("esf", esf_tick(esf.ports, payload_secret(settings))))
     return sandboxes
 
