@@ -217,9 +217,11 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     """Built before the server listens; ``serve_sandboxes`` sets the base URL once the port is known."""
     from dialogs.adapters.documents import core_document_ports
     from dialogs.adapters.esf import local_esf
+    from dialogs.adapters.keys import SqlKeyKeeper, vault_master_key
     from dialogs.adapters.registration import local_registration
     from dialogs.effects.consent_ticks import consent_tick
     from dialogs.effects.esf_ticks import esf_tick
+    from dialogs.effects.key_ports import KeyPorts
     from dialogs.effects.ports import FilingPorts, PaymentPorts
     from dialogs.effects.registration_ticks import poll_registrations
     from dialogs.payloads import PayloadCodec
@@ -239,7 +241,8 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     confirm, start, execute = LOCAL_BANK_DELAYS
     bank = SandboxBank(confirm_delay=confirm, start_delay=start, execute_delay=execute)
     phone = EgovPhoneSigning(egov)
-    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, None, allow_test_iin=test_mode)
+    keeper = SqlKeyKeeper(vault_master_key(settings, local=True), policy)  # the opt-in kept key (/key)
+    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, keeper, allow_test_iin=test_mode)
     payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone)
     app = create_egov_app(egov)
     add_phone_simulator(app, egov, ca, policy)
@@ -253,6 +256,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     ticks.append(("registration", functools.partial(_with_ports, poll_registrations, registration.ports)))
     sandboxes = LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
     sandboxes.services["registration"] = registration.ports
+    sandboxes.services["keys"] = KeyPorts(keeper)
     esf = local_esf(phone, policy, test_mode=test_mode)  # the ESF sandbox in process, trusting the local keys
     sandboxes.services["esf"] = esf.ports
     sandboxes.services["documents"] = core_document_ports()  # invoices, acts, waybills: the product's own storage
