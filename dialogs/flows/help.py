@@ -22,6 +22,7 @@ class HelpFlow(FlowHandler):
                 ctx.t("• «how much tax?» — taxes for the month and the half-year, with the calculation"),
                 ctx.t("• «deadlines» — upcoming payments and declarations"),
                 ctx.t("• «my income» — a summary with a chart"),
+                ctx.t("• «invoice TOO Alfa 250 000 for a website» — an invoice as PDF; «my documents» — the list"),
                 ctx.t("• a question about taxes — an answer with sources"),
                 ctx.t("Commands: /start, /help, /cancel, /lang, /settings. «Delete my data» erases everything."),
             )
