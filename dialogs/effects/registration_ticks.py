@@ -34,10 +34,7 @@ def period_end(period: str) -> dt.date | None:
         rest = period[5:]
         if not rest:
             return dt.date(year, 12, 31)
-        if rest[0] in "HQ":
-            last_month = int(rest[1:]) * (6 if rest[0] == "H" else 3)
-        else:
-            last_month = int(rest)
+        last_month = int(rest[1:]) * (6 if rest[0] == "H" else 3) if rest[0] in "HQ" else int(rest)
         following = dt.date(year + last_month // 12, last_month % 12 + 1, 1)
     except (ValueError, IndexError):
         return None

@@ -77,6 +77,7 @@ R = Registration
 EGOV = "eGov"
 SALYQ = "E-Salyq Business"
 COMMAND = "/register"
+DONE_WORDS = frozenset({"дальше", "далее", "готово", "всё", "все", "хватит", "келесі", "болды", "жеткілікті"})
 OKED_SHOWN = 5
 EXTRA_MAX = 4
 INCOME_MAX = Decimal(10) ** 12  # a sanity bound for typos, far above every regime's limit
@@ -208,6 +209,8 @@ class RegistrationFlow(FlowHandler):
             return await self._iin(ctx, text)
         if step == R.NAME:
             return await self._name(ctx, text)
+        if step == R.MORE and text.strip(" .!").lower() in {ctx.t("Next step").lower(), *DONE_WORDS}:
+            return self._ask(ctx, R.PLACE)
         if step in (R.ACTIVITY, R.MORE):
             return self._oked_search(ctx, text)
         if step == R.PLACE:
