@@ -39,7 +39,7 @@ from typing import Any
 
 from dialogs.clock import as_utc, kz_today
 from dialogs.contract import ButtonEvent, FileEvent, InputEvent, Reply, TextEvent
-from dialogs.flows import link, menu, registry
+from dialogs.flows import link, menu, notices, registry
 from dialogs.flows.base import Ctx, FlowHandler
 from dialogs.i18n import N_, Lang, normalise_lang, t
 from dialogs.payloads import PayloadCodec
@@ -295,6 +295,8 @@ class Engine:
         text = raw.strip()
         if text.startswith("/"):
             return await self._command(ctx, text)
+        if not self._waits_for_text(ctx) and notices.looks_like_notice(text):  # a pasted notice of the tax office
+            return await notices.take_pasted(ctx, text)
         if len(text) > MAX_TEXT:
             reply = Reply(
                 text=ctx.t(
@@ -324,6 +326,10 @@ class Engine:
                 return await self._intent(ctx, parse)  # «помощь» / «удалить мои данные» mid-step is not an answer
             return await flow.on_text(ctx, text, parse)
         return await self._intent(ctx, parse)
+
+    def _waits_for_text(self, ctx: Ctx) -> bool:
+        flow = self._flows.get(ctx.state.flow or "")
+        return flow is not None and ctx.state.step in flow.text_steps
 
     def _parse(self, text: str, ctx: Ctx) -> ParseResult:
         try:

@@ -366,6 +366,8 @@ def read_text(text: str) -> Notice:
     delivered = _date_after(clean, DELIVERY_LABELS, dates) or _date_before(clean, DELIVERY_LABELS, dates)
     stated = _date_after(clean, DEADLINE_LABELS, dates, window=25) or _date_before(clean, DEADLINE_LABELS_KK, dates)
     date = _date_after(clean, (r"№",), dates, window=40) or _date_after(clean, DATE_LABELS, dates, window=40)
+    if date is None:  # Kazakh order: «2026 жылғы 1 желтоқсандағы № …» (the date may equal the delivery date)
+        date = _date_before(clean[:_HEAD_CHARS], (r"№",), dates, window=12)
     if date is None:
         date = next((f.date for f in dates if f.date not in (delivered, stated)), None)
     days = DAYS_RE.search(clean)
