@@ -93,10 +93,28 @@ class Step:
     with_buttons: bool = False
 
 
+#: The Cloud API cannot delete a user's message: a reply that asks for it (``Reply.delete_incoming``: a key file, a
+#: password) asks the user to delete it, in the reply's language.
+DELETE_YOURSELF = {
+    "ru": "WhatsApp не даёт мне удалить ваше сообщение. Удалите его, пожалуйста, сами: нажмите на сообщение с файлом "
+    "ключа или паролем → «Удалить» → «Удалить у всех».",
+    "kk": "WhatsApp маған хабарламаңызды өшіруге мүмкіндік бермейді. Оны өзіңіз өшіріңізші: кілт файлы немесе "
+    "құпиясөз бар хабарламаны басып → «Жою» → «Барлығынан жою».",
+}
+_KAZAKH = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+
+
+def delete_hint(text: str) -> str:
+    """The sentence asking the user to delete their own message, Kazakh when the reply is."""
+    return DELETE_YOURSELF["kk" if _KAZAKH.search(text) else "ru"]
+
+
 def plan(reply: Reply) -> list[Step]:
     """The messages for ``reply``, in order."""
     buttons = [b for row in reply.buttons for b in row]
     text = reply.text.strip() or (reply.notice or "" if not buttons and not reply.attachments else "")
+    if reply.delete_incoming and delete_hint(text) not in text:  # (a remainder after a rate limit has it already)
+        text = f"{text}\n\n{delete_hint(text)}".strip()
     steps: list[Step] = []
     if buttons:
         steps += _choice_steps(text or "⬇️", buttons)
