@@ -248,11 +248,15 @@ def local_esf(
     test_mode: bool = False,
     kept: KeptSigning | None = None,
     clock: Callable[[], dt.datetime] | None = None,
+    follow: Any = None,
     queue_delay: dt.timedelta | None = None,
     processing_delay: dt.timedelta | None = None,
 ) -> LocalEsf:
     """Local mode: the ESF sandbox in process, trusting ``policy`` (the local signing's ``SandboxPolicy``, so the
-    simulated phone's keys and — in test mode — the NCA test keys are accepted), reached by the real zeep client."""
+    simulated phone's keys and — in test mode — the NCA test keys are accepted), reached by the real zeep client.
+
+    ``follow`` (the local ``EgovMobileService``): ИС ЭСФ reads the time from that service's clock at each call, so
+    local mode has one clock, and a test that swaps the signing service's clock moves the ESF statuses with it."""
     from integrations.esf.sandbox import EsfSandbox, SandboxConfig, system_clock
 
     config = SandboxConfig(allow_test_keys=test_mode)
@@ -262,7 +266,12 @@ def local_esf(
             queue_delay=queue_delay or config.queue_delay,
             processing_delay=processing_delay or config.processing_delay,
         )
-    sandbox = EsfSandbox([], config=config, clock=clock or system_clock)
+
+    def followed() -> dt.datetime:
+        source = getattr(follow, "_clock", None)
+        return source() if callable(source) else system_clock()
+
+    sandbox = EsfSandbox([], config=config, clock=clock or followed)
     sandbox.policy = policy
     gateway = EsfClientGateway(LOCAL_BASE_URL, SandboxAccounts(sandbox), http=InProcessTransport(sandbox).session())
     return LocalEsf(sandbox, esf_ports(gateway, phone, kept, test_mode=test_mode))

@@ -61,6 +61,7 @@ LIVE = ("signing", "signed", "uploaded", "created")  # an ESF that exists or is 
 RETRYABLE = ("failed", "declined")  # a new attempt gets a new key
 APP = "eGov mobile"
 LIST_LIMIT = 10
+ADDRESS_MIN, ADDRESS_MAX = 5, 200
 KIND_DIGITS = {"invoice": "1", "act": "2", "waybill": "3"}  # the ESF number: kind, year, number (unique per seller)
 
 T = Callable[..., str]
@@ -75,6 +76,7 @@ TITLES = {
 class EsfStep:
     """Steps of the ESF flow (persisted in the dialog state)."""
 
+    ADDRESS = "address"
     SUMMARY = "summary"
     CHOICE = "choice"
     SIGNING = "signing"
@@ -227,6 +229,7 @@ async def esf_of(effects: EffectStore, user_id: str, document_ids: set[int]) -> 
 
 class EsfFlow(FlowHandler):
     name = Flow.ESF
+    text_steps = frozenset({EsfStep.ADDRESS})
 
     # ---- entry: /esf lists the ESFs ----
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
@@ -335,7 +338,11 @@ class EsfFlow(FlowHandler):
             lines = [ctx.t("This document already has an ESF: it is not issued twice."), outcome_text(ctx.t, existing)]
             reply = self._status_reply(ctx, existing)
             return [Reply(text="\n".join(lines), buttons=reply.buttons)]
-        request, prepared, refusal = self._request(ctx, ports, issued)
+        address = await self._address(ctx, effects, issued)
+        if address is None:
+            ctx.go(self.name, EsfStep.ADDRESS, doc=issued.id)
+            return [self._ask_address(ctx)]
+        request, prepared, refusal = self._request(ctx, ports, issued, address)
         if refusal is not None:
             ctx.clear()
             return [refusal]
@@ -346,6 +353,38 @@ class EsfFlow(FlowHandler):
             lines.append(ctx.t("Fix the document (issue a corrected one) and send the ESF again."))
             return [Reply(text="\n".join(lines))]
         return self._summary(ctx, issued, request)
+
+    async def _address(self, ctx: Ctx, effects: EffectStore, issued: Any) -> str | None:
+        """The seller's address an ESF needs (section B): the document's, the one given in this conversation, or the
+        one of the user's last ESF; ``None`` → ask once."""
+        if issued.document.seller.address:
+            return str(issued.document.seller.address)
+        given = ctx.state.data.get("address") if ctx.state.flow == self.name else None
+        if given:
+            return str(given)
+        for row in reversed(await effects.of_user(ctx.user.user_id, KIND)):
+            if row.request.get("seller_address"):
+                return str(row.request["seller_address"])
+        return None
+
+    def _ask_address(self, ctx: Ctx) -> Reply:
+        return Reply(
+            text=ctx.t("An ESF needs your address as the seller, as registered. For example: Астана, ул. Абая, 1.")
+        )
+
+    def prompt(self, ctx: Ctx) -> Reply | None:
+        return self._ask_address(ctx) if ctx.state.step == EsfStep.ADDRESS else None
+
+    async def on_text(self, ctx: Ctx, text: str, parse: ParseResult) -> list[Reply]:
+        ports, effects = esf_ports(ctx.services), EffectStore.of(ctx.store)
+        document_id = str(ctx.state.data.get("doc", ""))
+        if ports is None or effects is None or not document_id:
+            return await self.start(ctx, None)
+        address = " ".join(text.split())
+        if not ADDRESS_MIN <= len(address) <= ADDRESS_MAX or not any(ch.isalpha() for ch in address):
+            return [Reply(text=ctx.t("Please write the address in one line, for example: Астана, ул. Абая, 1."))]
+        ctx.state.data["address"] = address
+        return await self._open(ctx, effects, ports, document_id)
 
     async def _acts_of(self, effects: EffectStore, issued: Any) -> set[int]:
         """The acts made from an invoice (their ESF covers the invoice's turnover)."""
@@ -359,7 +398,7 @@ class EsfFlow(FlowHandler):
         return {int(i) for i in await effects.session.scalars(stmt)}
 
     def _request(
-        self, ctx: Ctx, ports: EsfPorts, issued: Any
+        self, ctx: Ctx, ports: EsfPorts, issued: Any, address: str
     ) -> tuple[dict[str, Any], PreparedInvoice | None, Reply | None]:
         """The effect's request (the ESF body built now, uploaded as is later), or why it cannot be issued."""
         from core.documents import esf_mapping
@@ -375,7 +414,9 @@ class EsfFlow(FlowHandler):
             when = date(turnover)
             return {}, None, Reply(text=ctx.t("The ESF can be issued from the turnover date, {date}.", date=when))
         num = esf_number(issued.kind, issued.year, issued.number)
-        mapping = {**esf_mapping(document), "number": num, "date": ctx.today.isoformat()}
+        mapping = esf_mapping(document)
+        mapping = {**mapping, "number": num, "date": ctx.today.isoformat()}
+        mapping["seller"] = {**mapping["seller"], "address": address}
         prepared = ports.builder.prepare(mapping, iin)
         request = {
             "document_id": issued.id,
@@ -389,6 +430,7 @@ class EsfFlow(FlowHandler):
             "esf_num": num,
             "esf_date": ctx.today.isoformat(),
             "iin": iin,
+            "seller_address": address,
             "body": prepared.body,
             "payload": prepared.payload.decode("utf-8"),
         }
@@ -401,6 +443,7 @@ class EsfFlow(FlowHandler):
         lines = [
             ctx.t("ESF for: {title}", title=document_title(ctx.t, request)),
             ctx.t("Buyer: {buyer}", buyer=buyer),
+            ctx.t("Seller's address: {address}", address=request["seller_address"]),
             ctx.t("Total: {total}", total=money(Decimal(request["total"]))),
             ctx.t("Turnover date: {date}", date=date(turnover)),
             ctx.t("Issue the ESF by: {date}", date=date(deadline)),
@@ -409,7 +452,7 @@ class EsfFlow(FlowHandler):
             lines.append(ctx.t("The deadline has passed: issue it now, a late ESF is fined."))
         lines.append(ctx.t("I will sign and send it to ИС ЭСФ only after your confirmation."))
         token = new_token()
-        ctx.go(self.name, EsfStep.SUMMARY, token=token, doc=issued.id)
+        ctx.go(self.name, EsfStep.SUMMARY, token=token, doc=issued.id, address=request["seller_address"])
         buttons = (
             (
                 ctx.button(ctx.t("Sign and send"), self.name, "ok", token),
@@ -427,7 +470,10 @@ class EsfFlow(FlowHandler):
         if existing is not None:
             ctx.go(self.name, EsfStep.SIGNING, **{**ctx.state.data, "effect": existing.id})
             return [self._status_reply(ctx, existing, notice=ctx.t("Already being done."))]
-        request, prepared, refusal = self._request(ctx, ports, issued)
+        address = await self._address(ctx, effects, issued)
+        if address is None:
+            return outdated(ctx)
+        request, prepared, refusal = self._request(ctx, ports, issued, address)
         if refusal is not None or prepared is None or prepared.problems:
             ctx.clear()
             return [refusal or Reply(text=ctx.t("ИС ЭСФ would not accept this ESF:"))]

@@ -4,6 +4,7 @@ client on the official WSDLs; in Russian and Kazakh; exactly once; the 15-day re
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -487,3 +488,30 @@ def test_button_labels_fit_whatsapp() -> None:
         tr = Translator(lang)  # type: ignore[arg-type]
         for label in ("Issue the ESF", "ESF for No. {number}"):
             assert len(tr.t(label, number="99999")) <= 20, (lang, label)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_the_sellers_address_is_asked_once(rig: Rig, lang: str) -> None:
+    chat, user = await ready(rig, lang)
+    plain = draft()
+    no_address = dataclasses.replace(plain, seller=Party("ИП Иванов", bin_iin=VALID_IIN))
+    first = await issued(rig, user, "a1", no_address)
+    await chat.press_payload(esf_button(user, first))
+    assert not any(WORDS[lang]["sign"].lower() in b.text.lower() for b in chat.buttons)
+    await chat.say("1")
+    assert not any(WORDS[lang]["sign"].lower() in b.text.lower() for b in chat.buttons)  # asked again, not taken
+    await chat.say("Астана, ул. Абая, 1")
+    chat.expect("Астана, ул. Абая, 1", "10.12.2026")
+    rig.play_phone(await _sign(chat, lang))
+    await chat.press(WORDS[lang]["check"])
+    chat.expect(WORDS[lang]["accepted"])
+    body = next(iter(rig.sandbox.invoices.values())).body
+    assert "Астана, ул. Абая, 1" in body
+    second = await issued(rig, user, "a2", no_address)
+    await chat.press_payload(esf_button(user, second))
+    chat.expect("Астана, ул. Абая, 1")  # the address of the last ESF, not asked again
+
+
+async def _sign(chat: ScriptedChat, lang: str) -> Reply:
+    await chat.press(WORDS[lang]["sign"])
+    return chat.replies[0]
