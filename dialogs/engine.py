@@ -184,12 +184,18 @@ class Engine:
 
     async def _apology(self, event: InputEvent, correlation: str) -> Reply:
         lang: Lang = normalise_lang(event.chat.language_code)
+        secret = False
         try:
             async with self._stores() as store:
-                lang = (await store.user_for_chat(event.chat, lang)).language
+                user = await store.user_for_chat(event.chat, lang)
+                lang = user.language
+                state = await store.load_state(user.user_id)
+                flow = self._flows.get(state.flow or "")
+                secret = isinstance(event, TextEvent) and flow is not None and state.step in flow.secret_steps
         except Exception:  # noqa: S110 — the apology must go out even when storage is down
             pass
-        return Reply(text=t(lang, APOLOGY, code=correlation))
+        # a password that met a failure still leaves the chat
+        return Reply(text=t(lang, APOLOGY, code=correlation), delete_incoming=secret)
 
     async def _handle_once(self, event: InputEvent) -> list[Reply]:
         async with self._stores() as store:

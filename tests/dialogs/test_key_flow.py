@@ -397,3 +397,19 @@ def test_reply_flag_survives_the_outbox() -> None:
     reply = Reply(text="x", delete_incoming=True)
     assert Reply.from_dict(reply.to_dict()).delete_incoming
     assert not Reply.from_dict({"text": "old row"}).delete_incoming
+
+
+async def test_a_failure_at_the_password_still_deletes_it(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    chat, _ = await ready(rig, "ru")
+    await to_password(chat, "ru")
+    assert rig.services.keys is not None
+
+    def broken(p12: bytes, password: str) -> object:
+        raise RuntimeError("the container library crashed")
+
+    monkeypatch.setattr(rig.services.keys.keeper, "check", broken)
+    await chat.say(RSA_PASSWORD)
+    (apology,) = chat.replies
+    assert apology.delete_incoming
+    assert "Traceback" not in apology.text
+    assert RSA_PASSWORD not in apology.text
