@@ -86,6 +86,8 @@ EGOV_PREFIX = "/egov"
 LOCAL_EFFECTS_TICK_SECONDS = 2.0  # local mode: statuses show within seconds
 LOCAL_CABINET_DELAY = dt.timedelta(seconds=5)  # sandbox cabinet: accepted → processed
 LOCAL_BANK_DELAYS = (dt.timedelta(seconds=1), dt.timedelta(seconds=1), dt.timedelta(seconds=3))  # → executed
+LOCAL_REGISTRATION_DELAY = dt.timedelta(seconds=5)  # SANDBOX register: «Я подал заявку» → the ИП is registered
+TAXPAYERS_PATH = "/taxpayers"  # the sandbox taxpayer lookup under /egov (GET /egov/taxpayers/v1/taxpayers/{iin})
 
 
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -213,10 +215,15 @@ class LocalSandboxes:
 
 def local_sandboxes(settings: Settings) -> LocalSandboxes:
     """Built before the server listens; ``serve_sandboxes`` sets the base URL once the port is known."""
+    from dialogs.adapters.documents import core_document_ports
     from dialogs.adapters.esf import local_esf
+    from dialogs.adapters.keys import SqlKeyKeeper, vault_master_key
+    from dialogs.adapters.registration import local_registration
     from dialogs.effects.consent_ticks import consent_tick
     from dialogs.effects.esf_ticks import esf_tick
+    from dialogs.effects.key_ports import KeyPorts
     from dialogs.effects.ports import FilingPorts, PaymentPorts
+    from dialogs.effects.registration_ticks import poll_registrations
     from dialogs.payloads import PayloadCodec
     from dialogs.services import BankAdapter, CabinetAdapter, EgovPhoneSigning, SandboxAccounts
     from integrations.bank import LocalBank, SandboxBank
@@ -234,18 +241,25 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     confirm, start, execute = LOCAL_BANK_DELAYS
     bank = SandboxBank(confirm_delay=confirm, start_delay=start, execute_delay=execute)
     phone = EgovPhoneSigning(egov)
-    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, None, allow_test_iin=test_mode)
+    keeper = SqlKeyKeeper(vault_master_key(settings, local=True), policy)  # the opt-in kept key (/key)
+    filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, keeper, allow_test_iin=test_mode)
     payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone)
     app = create_egov_app(egov)
     add_phone_simulator(app, egov, ca, policy)
+    registration = local_registration(LOCAL_REGISTRATION_DELAY)  # clearly a sandbox: it plays the state register
+    app.add_subapp(TAXPAYERS_PATH, registration.app)
     ticks: list[tuple[str, Tick]] = [
         ("filings", functools.partial(_with_ports, poll_filings, filing)),
         ("payments", functools.partial(_with_ports, poll_payments, payment)),
         ("autopay", functools.partial(consent_tick, ports=payment, codec=PayloadCodec(payload_secret(settings)))),
     ]
+    ticks.append(("registration", functools.partial(_with_ports, poll_registrations, registration.ports)))
     sandboxes = LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
+    sandboxes.services["registration"] = registration.ports
+    sandboxes.services["keys"] = KeyPorts(keeper)
     esf = local_esf(phone, policy, test_mode=test_mode, follow=egov)  # ИС ЭСФ in process, on the eGov clock
     sandboxes.services["esf"] = esf.ports
+    sandboxes.services["documents"] = core_document_ports()  # invoices, acts, waybills: the product's own storage
     sandboxes.ticks.append(("esf", esf_tick(esf.ports, payload_secret(settings))))
     return sandboxes
 
