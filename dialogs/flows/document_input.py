@@ -30,6 +30,7 @@ _LIST = re.compile(
     re.IGNORECASE,
 )
 _ACT = re.compile(r"\b(акт\w*|актіс\w*)\b", re.IGNORECASE)
+_COMPANY_FORMS = frozenset(("ТОО", "АО", "ЖШС", "АҚ", "ООО", "ПК", "ОЮЛ", "LLP", "JSC"))
 _KK_FOR = re.compile(r"\s+үшін\b", re.IGNORECASE)
 _KK_VERBS = frozenset(("жаз", "жазып", "бер", "шығар", "шот", "теңгеге", "теңге"))
 _REQUEST_WORDS = frozenset(
@@ -108,7 +109,8 @@ def buyer_hint(text: str, parse: ParseResult | None) -> str | None:
 
 
 def clean_buyer(name: str, lang: str) -> str:
-    """The buyer as a name: Kazakh «ЖШС Альфаға» (to Alfa) → «ЖШС Альфа»."""
+    """The buyer as a name: Kazakh «ЖШС Альфаға» (to Alfa) → «ЖШС «Альфа»»; «ТОО Альфа» → «ТОО «Альфа»» (a
+    company's name is written in quotes after its legal form; an ИП's is a person's name, without)."""
     words = " ".join(name.split()).split(" ")
     if lang == "kk" and len(words) > 1:
         last = words[-1]
@@ -116,6 +118,8 @@ def clean_buyer(name: str, lang: str) -> str:
             if last.lower().endswith(ending) and len(last) - len(ending) >= 3:
                 words[-1] = last[: -len(ending)]
                 break
+    if len(words) > 1 and words[0].upper() in _COMPANY_FORMS and not any(q in name for q in '«»"“”'):
+        words = [words[0].upper(), f"«{' '.join(words[1:])}»"]
     return " ".join(words)[:MAX_DESCRIPTION]
 
 

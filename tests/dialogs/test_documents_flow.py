@@ -206,6 +206,30 @@ async def test_paid_records_income_once_even_from_two_chats(engine: Engine, data
     assert entry.idempotency_key.startswith("doc-income:")
 
 
+async def test_paid_from_a_second_chat_of_the_same_user(engine: Engine, database: Database) -> None:
+    chat = await ready(engine, "ru")
+    await issue_first_invoice(chat, "ru")
+    await chat.press("Выставить")
+    paid = next(b for b in chat.buttons if "Оплачен" in b.text)
+    await chat.press_payload(paid.payload)
+    yes_first = next(b for b in chat.buttons if "Да, записать" in b.text)
+    whatsapp = chat_for(engine, "ru", chat_id="77010000001", channel="whatsapp")
+    await whatsapp.say("привет")
+    user = await user_of(database, chat)
+    async with database.transaction() as session:
+        binding = await find_binding(session, "whatsapp", "77010000001")
+        assert binding is not None
+        await storage.move_binding(session, binding.id, user)  # the same user, linked on WhatsApp
+    await whatsapp.press_payload(paid.payload)
+    await whatsapp.press("Да, записать")
+    whatsapp.expect("Записано")
+    await chat.press_payload(yes_first.payload)
+    chat.expect("уже записан")
+    await chat.press_payload(paid.payload)
+    chat.expect("уже записан")
+    assert await count(database, IncomeEntry) == 1
+
+
 async def test_list_search_and_pdf_again(engine: Engine, database: Database) -> None:
     chat = await ready(engine, "ru")
     await issue_first_invoice(chat, "ru")
