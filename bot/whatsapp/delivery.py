@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from bot.whatsapp.client import DEFAULT_RETRY_SECONDS, WhatsAppClient
 from bot.whatsapp.errors import WhatsAppApiError
 from bot.whatsapp.render import JsonDict, Step, media_body, plan, remainder
-from bot.whatsapp.stores import TEMPLATE_ONLY, ChatWindows, MemoryChoices, window_open
+from bot.whatsapp.stores import TEMPLATE_ONLY, ChatWindows, ChoiceMemory, MemoryChoices, window_open
 from bot.whatsapp.templates import TemplateRegistry, default_registry
 from dialogs.contract import Reply
 
@@ -97,14 +97,14 @@ class WhatsAppDelivery:
         client: WhatsAppClient,
         *,
         windows: ChatWindows,
-        choices: MemoryChoices | None = None,
+        choices: ChoiceMemory | None = None,
         templates: TemplateRegistry | None = None,
         gate: PairGate | None = None,
         now: Now = utcnow,
     ) -> None:
         self.client = client
         self.windows = windows
-        self.choices = choices or MemoryChoices()
+        self.choices: ChoiceMemory = choices or MemoryChoices(now)
         self.templates = templates or default_registry()
         self.gate = gate or PairGate()
         self.now = now
@@ -143,7 +143,7 @@ class WhatsAppDelivery:
             return await self._send(chat_id, media_body(attachment, media_id))
         wamid = await self._send(chat_id, step.body)
         if step.choices:
-            self.choices.offer(chat_id, step.choices)
+            await self.choices.offer(chat_id, step.choices, step.lang)
         return wamid
 
     async def _send(self, chat_id: str, body: JsonDict) -> str:

@@ -27,7 +27,7 @@ from dialogs.contract import Attachment, Button, Reply
 JsonDict = dict[str, Any]
 ChoiceMode = Literal["buttons", "list", "numbered"]
 _ELLIPSIS = "…"
-_KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
+KAZAKH_LETTERS = re.compile(r"[әғқңөұүһі]", re.IGNORECASE)
 
 
 def split_text(text: str, limit: int = limits.MAX_TEXT) -> list[str]:
@@ -91,6 +91,8 @@ class Step:
     #: the reply's text/choices part this step carries, for the remainder of an interrupted reply
     text: str = ""
     with_buttons: bool = False
+    #: the language the choices are in (for the short answers to a number typed later)
+    lang: str = "ru"
 
 
 #: The Cloud API cannot delete a user's message: a reply that asks for it (``Reply.delete_incoming``: a key file, a
@@ -132,11 +134,14 @@ def _choice_steps(text: str, buttons: list[Button]) -> list[Step]:
     mode = choice_mode(buttons)
     if mode == "numbered":
         lines = [f"{i}. {' '.join(b.text.split())}" for i, b in enumerate(buttons, 1)]
-        hint = "Ответьте номером / Нөмірін жазыңыз" if not _KAZAKH_LETTERS.search(text) else "Нөмірін жазыңыз"
+        kazakh = bool(KAZAKH_LETTERS.search(text))
+        hint = "Нөмірін жазыңыз" if kazakh else "Ответьте номером / Нөмірін жазыңыз"
         chunks = split_text(f"{text}\n\n" + "\n".join(lines) + f"\n\n{hint}")
         choices = {str(i): b.payload for i, b in enumerate(buttons, 1)}
         steps = [Step("message", _text(c), text=c) for c in chunks[:-1]]
-        return [*steps, Step("message", _text(chunks[-1]), choices=choices, text=chunks[-1], with_buttons=True)]
+        lang = "kk" if kazakh else "ru"
+        final = Step("message", _text(chunks[-1]), choices=choices, text=chunks[-1], with_buttons=True, lang=lang)
+        return [*steps, final]
     chunks = split_text(text)
     head, last = chunks[:-1], chunks[-1]
     if len(last) > limits.MAX_INTERACTIVE_BODY:
@@ -162,7 +167,7 @@ def _list(text: str, buttons: list[Button]) -> JsonDict:
         if title != full:
             row["description"] = shorten(full, limits.MAX_ROW_DESCRIPTION) or ""
         rows.append(row)
-    label = "Таңдау" if _KAZAKH_LETTERS.search(text) else "Выбрать"
+    label = "Таңдау" if KAZAKH_LETTERS.search(text) else "Выбрать"
     action = {"button": label, "sections": [{"title": label, "rows": rows}]}
     return {"type": "interactive", "interactive": {"type": "list", "body": {"text": text}, "action": action}}
 

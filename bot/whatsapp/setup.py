@@ -19,7 +19,17 @@ from bot.whatsapp.client import WhatsAppClient
 from bot.whatsapp.delivery import Now, PairGate, WhatsAppDelivery, utcnow
 from bot.whatsapp.observe import ProcessedTracker
 from bot.whatsapp.sender import WhatsAppSender
-from bot.whatsapp.stores import ChatWindows, MemoryStatuses, MemoryWindows, SqlStatuses, SqlWindows, StatusSink
+from bot.whatsapp.stores import (
+    ChatWindows,
+    ChoiceMemory,
+    MemoryChoices,
+    MemoryStatuses,
+    MemoryWindows,
+    SqlChoices,
+    SqlStatuses,
+    SqlWindows,
+    StatusSink,
+)
 from bot.whatsapp.templates import TemplateRegistry
 from bot.whatsapp.webhook import WhatsAppWebhook
 from core.settings import Settings
@@ -80,6 +90,7 @@ def setup_whatsapp(
     path: str = WEBHOOK_PATH,
     windows: ChatWindows | None = None,
     statuses: StatusSink | None = None,
+    choices: ChoiceMemory | None = None,
     templates: TemplateRegistry | None = None,
     gate: PairGate | None = None,
     tracker: ProcessedTracker | None = None,
@@ -88,12 +99,13 @@ def setup_whatsapp(
 ) -> WhatsAppChannel:
     """Add ``GET``/``POST path`` (the webhook) to ``app`` and return the channel.
 
-    With ``database`` the 24-hour windows and delivery statuses live in it (chat bindings, outbox rows); without,
-    in memory. ``api_base`` overrides ``WHATSAPP_API_BASE`` (the local emulator)."""
+    With ``database`` the 24-hour windows, delivery statuses and numbered choices live in it (chat bindings, outbox
+    rows); without, in memory. ``api_base`` overrides ``WHATSAPP_API_BASE`` (the local emulator)."""
     windows = windows or (SqlWindows(database) if database is not None else MemoryWindows())
     statuses = statuses or (SqlStatuses(database) if database is not None else MemoryStatuses())
+    choices = choices or (SqlChoices(database, now) if database is not None else MemoryChoices(now))
     client = make_client(settings, api_base)
-    delivery = WhatsAppDelivery(client, windows=windows, templates=templates, gate=gate, now=now)
+    delivery = WhatsAppDelivery(client, windows=windows, choices=choices, templates=templates, gate=gate, now=now)
     app_secret = _secret(settings.WHATSAPP_APP_SECRET)
     if app_secret is None:
         log.warning("WHATSAPP_APP_SECRET is not set: every WhatsApp notification will be refused (403)")
@@ -122,5 +134,6 @@ def whatsapp_sender(
     settings: Settings, database: Database, *, api_base: str | None = None, now: Now = utcnow
 ) -> WhatsAppSender:
     """The outbox's WhatsApp sender for ``asistent worker`` (no webhook in that process)."""
-    delivery = WhatsAppDelivery(make_client(settings, api_base), windows=SqlWindows(database), now=now)
+    client = make_client(settings, api_base)
+    delivery = WhatsAppDelivery(client, windows=SqlWindows(database), choices=SqlChoices(database, now), now=now)
     return WhatsAppSender(delivery)

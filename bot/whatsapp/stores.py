@@ -1,4 +1,5 @@
-"""What the channel remembers: each chat's 24-hour window, delivery statuses, pending numbered choices.
+"""What the channel remembers: each chat's 24-hour window, delivery statuses, pending numbered choices (which
+outlive a restart when there is a database: ``SqlChoices``).
 
 Protocols apart from implementations: in memory (tests, the emulator) and over the product's database (the chat
 binding's ``last_inbound_at`` and ``status``; the outbox row's ``delivery_status``).
@@ -7,9 +8,11 @@ binding's ``last_inbound_at`` and ``status``; the outbox row's ``delivery_status
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,11 +21,17 @@ from bot.whatsapp.errors import OUTSIDE_WINDOW
 from bot.whatsapp.limits import WINDOW_HOURS
 from core.storage import Database, enqueue, find_binding, record_delivery, set_binding_status
 from core.storage.models import OutboxMessage
+from dialogs.i18n import N_, Lang, t
 
 CHANNEL = "whatsapp"
 #: ``Reply.meta`` flag: send this reply as its template whatever the window (set after a late 131047)
 TEMPLATE_ONLY = "whatsapp_template_only"
 WINDOW = dt.timedelta(hours=WINDOW_HOURS)
+#: numbered choices answer for as long as the window they were sent in lasts; after that a number gets a short answer
+CHOICES_TTL = WINDOW
+CHOICES_META = "whatsapp_choices"
+STALE_CHOICES = N_("That list is out of date. Open it again and choose once more.")
+NO_SUCH_NUMBER = N_("There is no such number. Answer with a number from 1 to {count}.")
 #: a status never goes back (a late "delivered" after "read" is ignored); "failed" is final
 _RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
 
@@ -167,20 +176,120 @@ async def _queue_as_template(session: AsyncSession, row: OutboxMessage) -> None:
     await enqueue(session, CHANNEL, row.chat_id, payload, key, user_id=row.user_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Picked:
+    """What a typed number means while numbered choices are offered: the payload it presses, or a short answer
+    (a number not offered, or a list too old) and nothing pressed."""
+
+    payload: str | None = None
+    answer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    choices: dict[str, str]
+    at: dt.datetime
+    lang: str = "ru"
+
+
+class ChoiceMemory(Protocol):
+    """Numbered choices a chat was shown (number → payload), resolved by the next inbound text."""
+
+    async def offer(self, chat_id: str, choices: dict[str, str], lang: str = "ru") -> None: ...
+
+    async def take(self, chat_id: str, text: str) -> Picked | None:
+        """``None``: ``text`` is no answer to an offer (passed on as text). Any text but a number not offered ends
+        the offer."""
+        ...
+
+
+def number_in(text: str) -> str | None:
+    """``"2"``, ``"2."``, ``" 2) "`` → ``"2"``; anything else → ``None``."""
+    cleaned = text.strip().rstrip(".)").strip()
+    return cleaned if cleaned.isdigit() and len(cleaned) <= 3 else None
+
+
+def resolve(offer: Offer | None, text: str, now: dt.datetime) -> tuple[Picked | None, bool]:
+    """(what ``text`` means, whether the offer stays)."""
+    if offer is None or not offer.choices:
+        return None, False
+    number = number_in(text)
+    if number is None:
+        return None, False  # the person wrote something else: the dialog moved on
+    lang: Lang = "kk" if offer.lang == "kk" else "ru"
+    if now - offer.at >= CHOICES_TTL:
+        return Picked(answer=t(lang, STALE_CHOICES)), False
+    payload = offer.choices.get(number)
+    if payload is None:
+        return Picked(answer=t(lang, NO_SUCH_NUMBER, count=len(offer.choices))), True
+    return Picked(payload=payload), False
+
+
 class MemoryChoices:
-    """Numbered choices a chat was shown (number → payload), resolved by the next inbound text.
+    """``ChoiceMemory`` in memory (tests, the emulator without a database): forgotten on restart."""
 
-    In memory: after a restart a number typed in answer is read as plain text (the dialog asks again)."""
+    def __init__(self, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+        self.now = now
+        self._by_chat: dict[str, Offer] = {}
 
-    def __init__(self) -> None:
-        self._by_chat: dict[str, dict[str, str]] = {}
+    async def offer(self, chat_id: str, choices: dict[str, str], lang: str = "ru") -> None:
+        self._by_chat[chat_id] = Offer(dict(choices), self.now(), lang)
 
-    def offer(self, chat_id: str, choices: dict[str, str]) -> None:
-        self._by_chat[chat_id] = dict(choices)
+    async def take(self, chat_id: str, text: str) -> Picked | None:
+        picked, keep = resolve(self._by_chat.get(chat_id), text, self.now())
+        if not keep:
+            self._by_chat.pop(chat_id, None)
+        return picked
 
-    def take(self, chat_id: str, text: str) -> str | None:
-        """The payload ``text`` picks (``"2"``, ``"2."``, ``" 2) "``); any text clears the offer."""
-        offered = self._by_chat.pop(chat_id, None)
-        if not offered:
-            return None
-        return offered.get(text.strip().rstrip(".)").strip())
+
+class SqlChoices:
+    """``ChoiceMemory`` in the database, so a number typed after a restart still presses its choice.
+
+    Kept without a table of its own: one outbox row per chat in status ``sent`` (never claimed by a sender) with
+    ``dedupe_key = wa-choices:<hash of the chat id>`` and the offer in ``payload.meta``; ``user_id`` is the chat's
+    user, so erasure scrubs it with the user's other sent rows."""
+
+    def __init__(self, database: Database, now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC)) -> None:
+        self.database = database
+        self.now = now
+
+    @staticmethod
+    def key(chat_id: str) -> str:
+        return "wa-choices:" + hashlib.sha256(f"{CHANNEL}:{chat_id}".encode()).hexdigest()[:40]
+
+    async def _row(self, session: AsyncSession, chat_id: str) -> OutboxMessage | None:
+        return await session.scalar(select(OutboxMessage).where(OutboxMessage.dedupe_key == self.key(chat_id)))
+
+    async def offer(self, chat_id: str, choices: dict[str, str], lang: str = "ru") -> None:
+        now = self.now()
+        meta = {CHOICES_META: {"choices": dict(choices), "at": now.isoformat(), "lang": lang}}
+        payload: dict[str, Any] = {"text": "", "meta": meta}
+        async with self.database.transaction() as session:
+            binding = await find_binding(session, CHANNEL, chat_id)
+            user_id = binding.user_id if binding is not None else None
+            row = await self._row(session, chat_id)
+            if row is None:
+                row, _ = await enqueue(session, CHANNEL, chat_id, payload, self.key(chat_id), user_id=user_id)
+            row.payload, row.chat_id, row.user_id = payload, chat_id, user_id
+            row.status, row.sent_at = "sent", now
+
+    async def take(self, chat_id: str, text: str) -> Picked | None:
+        async with self.database.transaction() as session:
+            row = await self._row(session, chat_id)
+            offer = _offer_of(row.payload if row is not None else None)
+            picked, keep = resolve(offer, text, self.now())
+            if row is not None and offer is not None and not keep:
+                row.payload = {"text": "", "meta": {}}
+            return picked
+
+
+def _offer_of(payload: dict[str, Any] | None) -> Offer | None:
+    kept = (payload or {}).get("meta", {}).get(CHOICES_META)
+    if not isinstance(kept, dict) or not isinstance(kept.get("choices"), dict):
+        return None
+    try:
+        at = dt.datetime.fromisoformat(str(kept["at"]))
+    except (KeyError, ValueError):
+        return None
+    at = at if at.tzinfo is not None else at.replace(tzinfo=dt.UTC)
+    return Offer({str(k): str(v) for k, v in kept["choices"].items()}, at, str(kept.get("lang") or "ru"))

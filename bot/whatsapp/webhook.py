@@ -39,7 +39,7 @@ from bot.whatsapp.errors import UNDELIVERABLE, UNSUPPORTED_TYPE, WhatsAppError
 from bot.whatsapp.inbound import Inbound, parse
 from bot.whatsapp.observe import ProcessedTracker
 from bot.whatsapp.signature import SIGNATURE_HEADER, is_valid
-from bot.whatsapp.stores import DeliveryStatus, StatusSink
+from bot.whatsapp.stores import DeliveryStatus, Picked, StatusSink
 from dialogs.contract import ButtonEvent, DialogEngine, FileEvent, InputEvent, Reply, TextEvent
 
 log = logging.getLogger("asistent.whatsapp")
@@ -141,7 +141,12 @@ class WhatsAppWebhook:
             if message.wamid in self._recent:
                 return
             self._remember(message.wamid)
-            event = await self._event(message)
+            picked = await self._numbered(message)
+            if picked is not None and picked.answer is not None:  # a number not offered, or a list too old
+                await self.delivery.windows.note_inbound(chat_id, message.received_at)
+                await self._reply(chat_id, message.wamid, [Reply(text=picked.answer)])
+                return
+            event = await self._event(message, picked.payload if picked is not None else None)
             replies = await self.engine.handle(event)
             await self.delivery.windows.note_inbound(chat_id, message.received_at)
             await self._reply(chat_id, message.wamid, replies)
@@ -151,12 +156,17 @@ class WhatsAppWebhook:
         while len(self._recent) > RECENT_WAMIDS:
             self._recent.popitem(last=False)
 
-    async def _event(self, message: Inbound) -> InputEvent:
+    async def _numbered(self, message: Inbound) -> Picked | None:
+        """A typed number answering numbered choices (remembered across restarts with a database)."""
+        if message.kind != "text":
+            return None
+        return await self.delivery.choices.take(message.chat.chat_id, message.text)
+
+    async def _event(self, message: Inbound, picked: str | None = None) -> InputEvent:
         chat, wamid, at = message.chat, message.wamid, message.received_at
         if message.kind == "button":
             return ButtonEvent(chat, message.payload, wamid, at, message_ref=message.context_id)
         if message.kind == "text":
-            picked = self.delivery.choices.take(chat.chat_id, message.text)
             if picked is not None:
                 return ButtonEvent(chat, picked, wamid, at)
             return TextEvent(chat, message.text, wamid, at)

@@ -19,7 +19,7 @@ from core.storage import Database
 from dialogs.contract import Reply
 from dialogs.testing import ScriptedChat
 from tests.bot.whatsapp.harness import WhatsAppPerson, WhatsAppStack, to_reply
-from tests.e2e.harness import TelegramPerson, TelegramStack
+from tests.e2e.harness import TelegramPerson, TelegramStack, fold_media
 from tests.e2e.world import NOW, Collected, LocalWorld
 
 CHANNELS = ("engine", "telegram", "whatsapp")
@@ -68,7 +68,8 @@ class ChannelRun:
         if isinstance(person, TelegramPerson):
             return person.new_replies(mark)
         if isinstance(person, WhatsAppPerson):
-            return [to_reply(person.emulator, e) for e in person.emulator.bot_messages(person.chat_id)[int(mark) :]]
+            messages = person.emulator.bot_messages(person.chat_id)[int(mark) :]
+            return fold_media([to_reply(person.emulator, e) for e in messages])
         assert self.collected is not None
         return self.collected.since(chat, mark)
 

@@ -7,7 +7,8 @@ dispatcher and the engine over the same database, as a new process would.
 ``TelegramPerson.send`` is a ``dialogs.testing.ScriptedChat`` sender: it performs each event as the person would
 (types the text, presses the button carrying the payload, uploads the file; an event sent again is redelivered by the
 emulator with the same update id), waits until the bot has fully handled that update (``UpdateTracker``, no sleeping)
-and reads back, as ``Reply`` objects, the bot messages the update produced — new ones and edited ones.
+and reads back, as ``Reply`` objects, the bot messages the update produced — new ones and edited ones (a reply's
+media messages folded back into it: ``fold_media``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -140,14 +141,18 @@ class TelegramPerson:
 
     def to_reply(self, message: JsonDict, *, edit: bool = False) -> Reply:
         attachments: list[Attachment] = []
+        caption = message.get("caption")
         for key, kind in (("photo", "image"), ("document", "document")):
             if key in message:
                 media = message[key][-1] if key == "photo" else message[key]
                 stored = self.emulator.stored_file(media["file_id"])
                 assert stored is not None
-                attachments.append(Attachment(kind, stored.filename, stored.mime_type, stored.content))  # type: ignore[arg-type]
-        text = message.get("text") or message.get("caption") or ""
-        return Reply(text=text, buttons=_buttons(message), attachments=tuple(attachments), edit=edit)
+                attachments.append(
+                    Attachment(kind, stored.filename, stored.mime_type, stored.content, caption=caption)  # type: ignore[arg-type]
+                )
+        if attachments:  # a media message: its caption belongs to the attachment, as in the engine's Reply
+            return Reply(text="", buttons=_buttons(message), attachments=tuple(attachments), edit=edit)
+        return Reply(text=message.get("text") or "", buttons=_buttons(message), edit=edit)
 
     async def act(self, event: InputEvent) -> int:
         """Do what ``event`` describes on the user side; the update id it produced."""
@@ -199,4 +204,17 @@ class TelegramPerson:
                 replies.append(self.to_reply(message))
             elif old != message:
                 replies.append(self.to_reply(message, edit=True))
-        return replies
+        return fold_media(replies)
+
+
+def fold_media(replies: list[Reply]) -> list[Reply]:
+    """A channel sends a reply's attachments as messages after its text; fold them back into that reply, so a
+    scenario sees the engine's shape (``replies[0].attachments``) on every channel."""
+    folded: list[Reply] = []
+    for reply in replies:
+        media_only = reply.attachments and not reply.text and not reply.buttons and not reply.edit
+        if media_only and folded and not folded[-1].edit:
+            folded[-1] = replace(folded[-1], attachments=(*folded[-1].attachments, *reply.attachments))
+        else:
+            folded.append(reply)
+    return folded

@@ -83,6 +83,11 @@ def build_sandboxes(data_dir: Path) -> tuple[LocalSandboxes, ManualClock]:
     effects.bank._clock = clock
     effects.egov._clock = clock.now
     effects.payment.platform = PLATFORM
+    registration = sandboxes.services.get("registration")
+    register = getattr(getattr(registration, "registrar", None), "register", None)
+    if register is not None:  # the sandbox register registers at once, on the manual clock
+        register.clock = clock
+        register.delay = dt.timedelta(0)
     return sandboxes, clock
 
 
@@ -106,8 +111,14 @@ def _sandbox_ca_at_now(data_dir: Path) -> SandboxCA:
 
 
 def services_of(sandboxes: LocalSandboxes) -> EffectServices:
-    """What ``asistent run`` gives the engine in local mode."""
-    return effect_services(sandboxes.effects.filing, sandboxes.effects.payment, **sandboxes.services)
+    """What ``asistent run`` gives the engine in local mode, and the in-process ports local mode does not wire yet
+    (documents: nothing outside the process)."""
+    ports = dict(sandboxes.services)
+    if "documents" not in ports:
+        from dialogs.adapters.documents import core_document_ports
+
+        ports["documents"] = core_document_ports()
+    return effect_services(sandboxes.effects.filing, sandboxes.effects.payment, **ports)
 
 
 @dataclass

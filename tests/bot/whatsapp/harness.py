@@ -1,8 +1,9 @@
 """The WhatsApp stack over loopback HTTP, and a person using it through the emulator's user side.
 
-``WhatsAppStack``: one aiohttp app (as ``asistent run`` in local mode) serving the Cloud API emulator and the
-product's webhook (``setup_whatsapp``) → the dialog engine → replies rendered by the channel and sent back to the
-emulator through the real client. The emulator's clock is manual and shared with the channel (the 24-hour window).
+``WhatsAppStack``: the Cloud API emulator on its own loopback server, the product's webhook (``setup_whatsapp``) on
+another → the dialog engine → replies rendered by the channel and sent back to the emulator through the real client.
+``restart()`` replaces the product's side as a new process would (over the same database); the emulator keeps its
+chats. The emulator's clock is manual and shared with the channel (the 24-hour window).
 
 ``WhatsAppPerson.send`` is a ``dialogs.testing.ScriptedChat`` sender: it does what an event describes as a WhatsApp
 user would (types, taps the reply button or list row carrying the payload, types the number of a numbered choice,
@@ -17,6 +18,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -44,6 +46,7 @@ from dialogs.memory import MemoryDatabase
 from dialogs.ports import Services
 from dialogs.services import default_services
 from dialogs.testing import ScriptedChat
+from tests.e2e.harness import fold_media
 
 SECRET = b"wa-payload-secret"
 NOW = dt.datetime(2026, 12, 1, 6, 0, tzinfo=dt.UTC)  # 11:00 in Kazakhstan, as the dialogs scenarios expect
@@ -90,6 +93,9 @@ class WhatsAppStack:
     channel: WhatsAppChannel
     tracker: ProcessedTracker
     sleep: ManualSleep
+    options: dict[str, Any] = field(default_factory=dict)
+    #: the Cloud API emulator's own server: it outlives a restart of the product's (``server``: the webhook)
+    cloud_server: RunningServer | None = None
 
     @classmethod
     async def start(
@@ -106,32 +112,30 @@ class WhatsAppStack:
         clock = ManualClock(start_unix=NOW.timestamp())
         limits = limits or WaLimits.relaxed()
         emulator = WhatsAppEmulator(clock=clock, limits=limits, late_window_errors=late_window_errors)
-        app = web.Application()
-        setup_cloud_api(app, emulator, webhook_retry_seconds=0.05)
         tracker = ProcessedTracker()
         sleep = ManualSleep(clock)
-        channel = setup_whatsapp(
-            app,
-            engine or memory_engine(),
-            settings(),
-            database=database,  # type: ignore[arg-type]
-            outbox=outbox,
-            windows=windows,
-            statuses=statuses,
-            gate=PairGate(monotonic=clock.monotonic, sleep=sleep),
-            tracker=tracker,
-            now=lambda: dt.datetime.fromtimestamp(clock.unix_time(), dt.UTC),
-        )
-        server = await serve(app)
-        channel.client.api_base = server.url + DEFAULT_PREFIX
-        emulator.webhook_url = server.url + WEBHOOK_PATH
-        return cls(emulator, clock, server, channel, tracker, sleep)
+        options = {"windows": windows, "statuses": statuses, "outbox": outbox, "database": database}
+        cloud = web.Application()
+        setup_cloud_api(cloud, emulator, webhook_retry_seconds=0.05)
+        cloud_server = await serve(cloud)
+        options["api_base"] = cloud_server.url + DEFAULT_PREFIX
+        server, channel = await _serve(emulator, clock, tracker, sleep, engine or memory_engine(), options)
+        return cls(emulator, clock, server, channel, tracker, sleep, options, cloud_server)
+
+    async def restart(self, engine: DialogEngine) -> None:
+        """A new process: a new webhook, channel and engine (over the same database); the emulator keeps its chats
+        and delivers to the new webhook. In-memory stores given to ``start`` are dropped, as a process would."""
+        await self.server.close()
+        options = {**self.options, "windows": None, "statuses": None}
+        self.server, self.channel = await _serve(self.emulator, self.clock, self.tracker, self.sleep, engine, options)
 
     def now(self) -> dt.datetime:
         return dt.datetime.fromtimestamp(self.clock.unix_time(), dt.UTC)
 
     async def close(self) -> None:
         await self.server.close()
+        if self.cloud_server is not None:
+            await self.cloud_server.close()
 
     def person(self, lang: str = "ru", name: str = "Айгүл", *, phone: bool = True) -> WhatsAppPerson:
         return WhatsAppPerson(self, self.emulator.create_user(name, lang, phone=phone))
@@ -140,6 +144,33 @@ class WhatsAppStack:
         return ScriptedChat(
             person.send, chat_id=person.user.chat_id, channel="whatsapp", language_code=person.user.language, now=NOW
         )
+
+
+async def _serve(
+    emulator: WhatsAppEmulator,
+    clock: ManualClock,
+    tracker: ProcessedTracker,
+    sleep: ManualSleep,
+    engine: DialogEngine,
+    options: dict[str, Any],
+) -> tuple[RunningServer, WhatsAppChannel]:
+    app = web.Application()
+    channel = setup_whatsapp(
+        app,
+        engine,
+        settings(),
+        database=options["database"],
+        outbox=options["outbox"],
+        windows=options["windows"],
+        statuses=options["statuses"],
+        gate=PairGate(monotonic=clock.monotonic, sleep=sleep),
+        tracker=tracker,
+        now=lambda: dt.datetime.fromtimestamp(clock.unix_time(), dt.UTC),
+    )
+    server = await serve(app)
+    channel.client.api_base = options["api_base"]
+    emulator.webhook_url = server.url + WEBHOOK_PATH
+    return server, channel
 
 
 def to_reply(emulator: WhatsAppEmulator, entry: WaEntry) -> Reply:
@@ -165,9 +196,13 @@ def to_reply(emulator: WhatsAppEmulator, entry: WaEntry) -> Reply:
     media = message[str(kind)]
     stored = emulator.media(media["id"])
     attachment = Attachment(
-        "image" if kind == "image" else "document", stored.filename, stored.mime_type, stored.content
+        "image" if kind == "image" else "document",
+        stored.filename,
+        stored.mime_type,
+        stored.content,
+        caption=media.get("caption"),
     )
-    return Reply(text=media.get("caption") or "", attachments=(attachment,))
+    return Reply(text="", attachments=(attachment,))  # the caption belongs to the attachment, as in the engine
 
 
 @dataclass
@@ -217,4 +252,4 @@ class WhatsAppPerson:
         wamid = self.act(event)
         self.acts[wamid] = self.acts.get(wamid, 0) + 1
         await self.stack.tracker.wait_for(wamid, times=self.acts[wamid])
-        return [to_reply(self.emulator, e) for e in self.emulator.bot_messages(self.chat_id)[before:]]
+        return fold_media([to_reply(self.emulator, e) for e in self.emulator.bot_messages(self.chat_id)[before:]])
