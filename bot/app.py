@@ -218,10 +218,12 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     from dialogs.adapters.documents import core_document_ports
     from dialogs.adapters.esf import local_esf
     from dialogs.adapters.keys import SqlKeyKeeper, vault_master_key
+    from dialogs.adapters.notices import local_notices
     from dialogs.adapters.registration import local_registration
     from dialogs.effects.consent_ticks import consent_tick
     from dialogs.effects.esf_ticks import esf_tick
     from dialogs.effects.key_ports import KeyPorts
+    from dialogs.effects.notice_ticks import notice_tick
     from dialogs.effects.ports import FilingPorts, PaymentPorts
     from dialogs.effects.registration_ticks import poll_registrations
     from dialogs.payloads import PayloadCodec
@@ -260,6 +262,11 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     esf = local_esf(phone, policy, test_mode=test_mode, follow=egov)  # ИС ЭСФ in process, on the eGov clock
     sandboxes.services["esf"] = esf.ports
     sandboxes.services["documents"] = core_document_ports()  # invoices, acts, waybills: the product's own storage
+    notices = local_notices(cabinet, phone)  # the same sandbox cabinet; «Пример (песочница)» issues a sample notice
+    sandboxes.services["notices"] = notices
+    sandboxes.ticks.append(
+        ("notices", functools.partial(notice_tick, ports=notices, payload_secret=payload_secret(settings)))
+    )
     sandboxes.ticks.append(("esf", esf_tick(esf.ports, payload_secret(settings))))
     return sandboxes
 
