@@ -249,6 +249,8 @@ async def test_esf_end_to_end(rig: Rig, lang: str) -> None:
     # /esf lists it
     await chat.say("/esf")
     chat.expect(invoice.registration_number or "")
+    await chat.say("статус ЭСФ" if lang == "ru" else "ЭШФ күйі")
+    chat.expect(invoice.registration_number or "")
     actions = await audit_actions(rig.database, user)
     for action in ("esf.confirmed", "esf.signature_requested", "esf.signed", "esf.uploaded", "esf.created"):
         assert actions.count(action) == 1, (action, actions)
