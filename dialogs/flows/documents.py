@@ -444,15 +444,8 @@ class DocumentFlow(FlowHandler):
             document = await book.get(ctx.user.user_id, int(arg))
             if document is None:
                 return [Reply(text=ctx.t("No such document among yours."))]
-            if action == "pdf":
-                return [
-                    await self._send(
-                        ctx,
-                        ports,
-                        document,
-                        ctx.t("{kind} No. {number}", kind=kind_name(ctx, document.kind), number=document.number),
-                    )
-                ]
+            if action == "pdf":  # the PDF again, with what can follow it (act, paid, ESF)
+                return [await self._issued_reply(ctx, ports, document)]
             if action in ("act", "aok"):
                 return await self._act(ctx, ports, book, document, confirm=action == "aok")
             return await self._paid(ctx, book, document, confirm=action == "pok")

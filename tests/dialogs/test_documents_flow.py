@@ -238,6 +238,8 @@ async def test_list_search_and_pdf_again(engine: Engine, database: Database) -> 
     chat.expect("Счёт № 1", "Альфа", "250 000")
     await chat.press("Счёт № 1")
     assert chat.replies[0].attachments
+    await chat.press("Акт")  # the act from the re-sent invoice
+    chat.expect("Акт выполненных работ по счёту № 1")
     await chat.say("мои документы Альфа")
     chat.expect("Счёт № 1")
     await chat.say("мои документы Бета")
@@ -277,6 +279,22 @@ async def test_bad_input_keeps_the_step(engine: Engine) -> None:
     chat.expect("ещё не наступила")
     await chat.say("20.11.2026")
     chat.expect("20.11.2026", "Выставлю только после")
+    await chat.press("Изменить")
+    await chat.press("Покупатель")
+    await chat.say("ИП Сидоров")
+    chat.expect("БИН или ИИН")
+    await chat.press("Без БИН")
+    chat.expect("ИП Сидоров", "Ремонт", "50 000")
+    await chat.press("Изменить")
+    await chat.press("Сумма")
+    await chat.say("2 шт по 30 000")
+    chat.expect("60 000", "Шестьдесят тысяч")
+    await chat.press("Изменить")
+    await chat.press("Описание")
+    await chat.say("замена труб")
+    chat.expect("Замена труб", "ИП Сидоров")
+    await chat.press("Отмена")
+    chat.expect("ничего не выставлено")
 
 
 @pytest.mark.parametrize("lang", LANGS)
