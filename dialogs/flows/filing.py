@@ -191,6 +191,11 @@ class FilingFlow(FlowHandler):
 
     # ---- entry ----
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
+        return await self._enter(ctx, parse, None)
+
+    async def _enter(self, ctx: Ctx, parse: ParseResult | None, chosen: tuple[int, int] | None) -> list[Reply]:
+        """``file_declaration`` (the NLU's half-year or the last ended one) or «Сдать декларацию» in the taxes
+        view (the half-year it names)."""
         ctx.clear()
         if not ctx.onboarded:
             return await ctx.start(Flow.ONBOARDING)
@@ -199,7 +204,7 @@ class FilingFlow(FlowHandler):
         ports, effects = filing_ports(ctx.services), EffectStore.of(ctx.store)
         if ports is None or effects is None or ctx.services.taxes is None:
             return await ctx.start(Flow.TAXES, parse)  # not wired (no cabinet, or in-memory storage): the figures
-        year, half = requested_half(parse, ctx.today)
+        year, half = chosen or requested_half(parse, ctx.today)
         if half_range(year, half)[1] >= ctx.today:
             start = half_range(year, half)[1] + dt.timedelta(days=1)
             return [
@@ -309,6 +314,9 @@ class FilingFlow(FlowHandler):
 
     # ---- buttons ----
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
+        if action == "open":  # «Сдать декларацию» under the half-year's figures
+            half = parse_code(arg)
+            return await self._enter(ctx, None, half) if half else outdated(ctx)
         ports, effects = filing_ports(ctx.services), EffectStore.of(ctx.store)
         if ports is None or effects is None:
             return [Reply(text=ctx.t("Filing from the chat is not connected yet. Please try again later."))]

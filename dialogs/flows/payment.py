@@ -164,6 +164,10 @@ class PaymentFlow(FlowHandler):
     text_steps = frozenset({Payment.NAME, autopay.LIMIT})
 
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
+        return await self._enter(ctx, parse, None)
+
+    async def _enter(self, ctx: Ctx, parse: ParseResult | None, chosen: tuple[int, int] | None) -> list[Reply]:
+        """``/pay`` (the NLU's month or the one due now) or a button naming the month (taxes view, autopay)."""
         ctx.clear()
         if not ctx.onboarded:
             return await ctx.start(Flow.ONBOARDING)
@@ -172,7 +176,7 @@ class PaymentFlow(FlowHandler):
             return await ctx.start(Flow.TAXES, parse)  # not wired: the figures, as before
         if ctx.profile.regime == "self_employed":
             return [Reply(text=ctx.t("For the self-employed the single payment is paid in the bank's app for now."))]
-        year, month = requested_month(parse, ctx.today)
+        year, month = chosen or requested_month(parse, ctx.today)
         return await self._open(ctx, effects, ports, year, month)
 
     async def _open(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
@@ -254,10 +258,10 @@ class PaymentFlow(FlowHandler):
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         ports, effects = payment_ports(ctx.services), EffectStore.of(ctx.store)
         data = ctx.state.data
+        if action in ("open", "aopen"):  # «Оплатить» in the taxes view or above the autopay limit: the usual offer
+            month = _month_code(arg)
+            return await self._enter(ctx, None, month) if month else outdated(ctx)
         if action in autopay.ACTIONS and ports is not None and effects is not None:
-            if action == "aopen":  # «Оплатить» under the above-the-limit message: the usual offer and confirmation
-                month = _month_code(arg)
-                return await self._open(ctx, effects, ports, *month) if month else outdated(ctx)
             mine = ctx.state.flow == self.name and data.get("token") == arg and data.get("total")
             return await autopay.on_button(ctx, effects, action, arg, Decimal(str(data["total"])) if mine else None)
         if ports is None or effects is None or ctx.state.flow != self.name or data.get("token") != arg:

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from decimal import Decimal
 
-from dialogs.contract import Reply
+from dialogs.contract import Button, Reply
 from dialogs.flows import menu
 from dialogs.flows.base import Ctx, FlowHandler, entity, outdated
 from dialogs.format import money
@@ -73,7 +73,8 @@ class TaxesFlow(FlowHandler):
             replies = [await self._reply(ctx, requested_periods(None, ctx.today)[0])]
         last = replies[-1]
         why = last.buttons[0] if last.buttons else ()
-        replies[-1] = Reply(text=last.text, buttons=((*why, *menu.buttons(ctx, "dl", "inc")[0]),))
+        more = last.buttons[1:]  # «Оплатить» / «Сдать декларацию» on their own row
+        replies[-1] = Reply(text=last.text, buttons=((*why, *menu.buttons(ctx, "dl", "inc")[0]), *more))
         return replies
 
     async def _figures(self, ctx: Ctx, period: str) -> tuple[str, TaxFigures] | None:
@@ -104,7 +105,22 @@ class TaxesFlow(FlowHandler):
         head, figures = found
         why = ctx.button(ctx.t("How is it calculated?"), self.name, "why", period)
         text = figures_text(ctx, head, figures, minimum_note=period.startswith("m") and figures.total > 0)
-        return Reply(text=text, buttons=((why,),))
+        act = self._act_button(ctx, period, figures)
+        return Reply(text=text, buttons=((why,), (act,)) if act else ((why,),))
+
+    def _act_button(self, ctx: Ctx, period: str, figures: TaxFigures) -> Button | None:
+        """On the simplified regime, with filing and paying wired: «Оплатить» under a month's payments (the payment
+        flow for that month) and «Сдать декларацию» under an ended half-year (the filing flow for it)."""
+        from dialogs.effects.ports import filing_ports, payment_ports
+
+        if ctx.profile is None or ctx.profile.regime != "simplified":
+            return None
+        if period.startswith("m") and figures.total > 0 and payment_ports(ctx.services) is not None:
+            return ctx.button(ctx.t("Pay"), Flow.PAYMENT, "open", period)
+        ended = period.startswith("h") and half_range(int(period[1:5]), int(period[5:]))[1] < ctx.today
+        if ended and filing_ports(ctx.services) is not None:
+            return ctx.button(ctx.t("File the declaration"), Flow.FILING, "open", period)
+        return None
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         if action != "why":

@@ -431,3 +431,61 @@ async def test_expired_link_then_a_new_one_same_effect(rig: Rig, lang: str) -> N
     chat.expect(WORDS[lang]["accepted"])
     assert len(await effects(rig.database)) == 1
     assert len(rig.sandbox._records) == 1
+
+
+async def _file_and_accept(rig: Rig, chat: ScriptedChat, lang: str) -> None:
+    rig.play_phone(chat.replies[0])
+    await chat.press(WORDS[lang]["check"])
+    chat.expect(WORDS[lang]["accepted"])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_additional_declaration_end_to_end(rig: Rig, lang: str) -> None:
+    """Submit, processed; more income → «Дополнительная» → signed, submitted as the additional kind with the
+    original's number; processed; again more income → a second additional; no change → nothing more to file."""
+    chat, user = await ready_chat(rig, lang)
+    w = WORDS[lang]
+    rig.play_phone(await to_signing(chat, lang))
+    await chat.press(w["check"])
+    chat.expect(w["accepted"])
+    rig.clock.advance(dt.timedelta(minutes=11))
+    async with rig.database.transaction() as session:
+        await poll_filings(session, rig.clock.now(), rig.ports)
+    regular = next(iter(rig.sandbox._records.values()))
+    for step, (amount, total) in enumerate(((500_000, "3 500 000"), (250_000, "3 750 000")), start=1):
+        await add_income(rig.database, user, amount, dt.date(2026, 5, step), f"t:late:{step}")
+        await chat.say("/file")
+        chat.expect(w["filed"], total)
+        await chat.press(w["additional"])
+        chat.expect("910.00", total)
+        await chat.press(w["sign"])
+        await _file_and_accept(rig, chat, lang)
+        assert len(rig.sandbox._records) == 1 + step
+        rig.clock.advance(dt.timedelta(minutes=11))
+        async with rig.database.transaction() as session:
+            await poll_filings(session, rig.clock.now(), rig.ports)
+    rows = await effects(rig.database)
+    assert [r.request["kind"] for r in rows] == ["regular", "additional", "additional"]
+    assert {r.status for r in rows} == {"processed"}
+    assert all(":additional:" in r.key for r in rows[1:])
+    assert regular.state.value == "processed"
+    await chat.say("/file")  # nothing changed since the last one: filed, no new declaration offered
+    chat.expect(w["filed"])
+    assert not any(w["additional"] in b.text for b in chat.buttons)
+    assert (await audit_actions(rig.database, user)).count("filing.submitted") == 3
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_file_from_the_taxes_view(rig: Rig, lang: str) -> None:
+    """«Сдать декларацию» under an ended half-year's 910.00 figures starts the filing for that half-year."""
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say("сколько налог за 1 полугодие 2026")
+    chat.expect("910.00", "3 000 000")
+    file = next(b for b in chat.buttons if {"ru": "Сдать декларацию", "kk": "Декларация тапсыру"}[lang] in b.text)
+    assert len(file.payload.encode()) <= 64
+    await chat.press_payload(file.payload)
+    if not any(WORDS[lang]["sign"].lower() in b.text.lower() for b in chat.buttons):
+        await chat.say(WORDS[lang]["name"])
+    chat.expect("910.00", "3 000 000", "17.08.2026")
+    await chat.say("/taxes")  # the current half-year has not ended: no filing button under it
+    assert not any("декларац" in b.text.lower() for b in chat.buttons)

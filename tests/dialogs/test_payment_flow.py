@@ -275,3 +275,20 @@ async def test_rejected_by_the_bank_is_pushed_and_can_be_paid_again(rig: Rig, la
     assert all(rejected in p["text"] for p in pushed)
     await chat.say("/pay")  # rejected payments are offered again (a new attempt, a new key)
     assert any(WORDS[lang]["pay"] in b.text for b in chat.buttons)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_pay_from_the_taxes_view(rig: Rig, lang: str) -> None:
+    """«Оплатить» under a month's figures starts the payment flow for that month (payload within 64 bytes)."""
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say("налоги за ноябрь 2026")
+    pay = next(b for b in chat.buttons if b.text == WORDS[lang]["pay"])
+    assert len(pay.payload.encode()) <= 64
+    await chat.press_payload(pay.payload)
+    if not chat.buttons:
+        await chat.say(WORDS[lang]["name"])
+    chat.expect(WORDS[lang]["month"], WORDS[lang]["opv"], "25.12.2026")
+    await chat.press(WORDS[lang]["pay"])
+    await chat.press(WORDS[lang]["yes"])
+    chat.expect(WORDS[lang]["sent"])
+    assert rig.bank._records
