@@ -40,7 +40,6 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
@@ -51,52 +50,37 @@ from core.documents import (
     DocumentConflictError,
     DocumentInputError,
     DocumentKind,
-    IssuedDocument,
     LineItem,
     Party,
 )
-from core.documents.store import act_from_invoice
 from core.identity import is_valid_iin_bin
-from dialogs.contract import Button, Reply
+from dialogs.contract import Reply
 from dialogs.effects.document_ports import DocumentBook, DocumentPorts, SellerRequisites
 from dialogs.effects.ports import document_ports
 from dialogs.effects.store import EffectStore
-from dialogs.flows import menu
+from dialogs.flows import document_followups as followups
+from dialogs.flows import document_list, menu
 from dialogs.flows.base import Ctx, FlowHandler, entity, new_token, outdated
 from dialogs.flows.document_input import (
     bin_in,
     buyer_hint,
     clean_buyer,
     description_from,
-    invoice_number,
     parse_bank,
     parse_line,
-    period_range,
     wants_act,
     wants_list,
 )
 from dialogs.flows.document_views import (
-    issued_text,
-    kind_name,
-    list_row,
-    list_title,
-    pdf_attachment,
     preview_text,
 )
 from dialogs.flows.entries import amount_error, amount_from, date_error
 from dialogs.flows.filing import NAME_MAX, name_is_valid
-from dialogs.format import date, money
 from dialogs.keyword_nlu import parse_date_text
-from dialogs.ports import Entry
 from dialogs.states import Flow
 from nlu.types import ParseResult
 
-PAGE = 5
 MAX_QUANTITY = Decimal(1_000_000)
-_LIST_NOISE = frozenset(
-    ("мои", "моих", "мой", "все", "список", "покажи", "показать", "за", "по", "от", "для", "в", "на",
-     "менің", "барлық", "тізім", "көрсет")
-)  # fmt: skip
 
 
 _NO_WORDS = frozenset(("без", "нет", "не знаю", "жоқ", "білмеймін", "-", "—"))
@@ -115,15 +99,10 @@ class Step:
     DATE: Final = "date"
     PREVIEW: Final = "preview"
     EDIT: Final = "edit"
-    ISSUED: Final = "issued"
-    ACT: Final = "act"
-    PAID: Final = "paid"
-    LIST: Final = "list"
-
-
-def income_key(document_id: int) -> str:
-    """One income entry per document, whichever chat of the user taps «Оплачен»."""
-    return f"doc-income:{document_id}"
+    ISSUED: Final = followups.ISSUED
+    ACT: Final = followups.ACT
+    PAID: Final = followups.PAID
+    LIST: Final = document_list.LIST_STEP
 
 
 class DocumentFlow(FlowHandler):
@@ -141,16 +120,16 @@ class DocumentFlow(FlowHandler):
             return [Reply(text=ctx.t("Documents from the chat are not connected yet. Please try again later."))]
         ports, book = found
         if parse is None:  # /docs, /invoice, the menu: the list with «new invoice» / «new waybill»
-            return await self._list(ctx, book, {}, 0, with_new=True)
+            return await document_list.show(ctx, book, {}, 0, with_new=True)
         text = parse["text"]
         kind = entity(parse, "document_type")
         if kind == "esf":
             return await ctx.start(Flow.ESF, parse)
         if wants_act(text, parse):
-            return await self._act_request(ctx, ports, book, text, parse)
+            return await followups.act_request(ctx, ports, book, text, parse)
         has_request = entity(parse, "amount") or entity(parse, "counterparty") or description_from(text, parse)
         if wants_list(text) or (kind is None and not has_request):
-            return await self._search(ctx, book, text, parse)
+            return await document_list.search(ctx, book, text, parse)
         return await self._new(ctx, book, "waybill" if kind == "waybill" else "invoice", text, parse)
 
     def _book(self, ctx: Ctx) -> tuple[DocumentPorts, DocumentBook] | None:
@@ -445,15 +424,17 @@ class DocumentFlow(FlowHandler):
             if document is None:
                 return [Reply(text=ctx.t("No such document among yours."))]
             if action == "pdf":  # the PDF again, with what can follow it (act, paid, ESF)
-                return [await self._issued_reply(ctx, ports, document)]
+                return [await followups.issued_reply(ctx, ports, document)]
             if action in ("act", "aok"):
-                return await self._act(ctx, ports, book, document, confirm=action == "aok")
-            return await self._paid(ctx, book, document, confirm=action == "pok")
+                return await followups.act(ctx, ports, book, document, confirm=action == "aok")
+            return await followups.paid(ctx, book, document, confirm=action == "pok")
         if action == "new":
             return await self._new(ctx, book, "waybill" if arg == "waybill" else "invoice", "", None)
         if action == "pg":
             data = ctx.state.data if ctx.state.flow == self.name and ctx.state.step == Step.LIST else {}
-            return await self._list(ctx, book, dict(data.get("filter") or {}), int(arg) if arg.isdigit() else 0)
+            return await document_list.show(
+                ctx, book, dict(data.get("filter") or {}), int(arg) if arg.isdigit() else 0
+            )
         data = ctx.state.data
         if ctx.state.flow != self.name or (data.get("token") != arg and action != "cp"):
             return outdated(ctx)
@@ -522,7 +503,7 @@ class DocumentFlow(FlowHandler):
         if ctx.state.step == Step.ISSUED and str(data.get("doc", "")).isdigit():  # a second tap: the same document
             issued = await book.get(ctx.user.user_id, int(data["doc"]))
             if issued is not None:
-                return [await self._issued_reply(ctx, ports, issued, notice=ctx.t("Already issued."))]
+                return [await followups.issued_reply(ctx, ports, issued, notice=ctx.t("Already issued."))]
         if ctx.state.step != Step.PREVIEW:
             return outdated(ctx)
         seller = await book.seller(ctx.user.user_id)
@@ -538,191 +519,4 @@ class DocumentFlow(FlowHandler):
         except DocumentConflictError:
             return outdated(ctx)
         ctx.go(self.name, Step.ISSUED, token=data["token"], doc=issued.id)
-        return [await self._issued_reply(ctx, ports, issued)]
-
-    async def _issued_reply(
-        self, ctx: Ctx, ports: DocumentPorts, issued: IssuedDocument, notice: str | None = None
-    ) -> Reply:
-        reply = await self._send(ctx, ports, issued, issued_text(ctx, issued), notice)
-        return replace(reply, buttons=self._after_buttons(ctx, issued))
-
-    def _after_buttons(self, ctx: Ctx, issued: IssuedDocument) -> tuple[tuple[Button, ...], ...]:
-        doc_id = str(issued.id)
-        row: list[Button] = []
-        if issued.kind == "invoice":
-            row.append(ctx.button(ctx.t("Act"), self.name, "act", doc_id))
-        if issued.kind in ("invoice", "waybill"):
-            row.append(ctx.button(ctx.t("Paid"), self.name, "paid", doc_id))
-        row.append(ctx.button(ctx.t("ESF"), Flow.ESF, "new", doc_id))
-        return (tuple(row),)
-
-    async def _send(
-        self, ctx: Ctx, ports: DocumentPorts, issued: IssuedDocument, text: str, notice: str | None = None
-    ) -> Reply:
-        content = await asyncio.to_thread(ports.render, issued.document, ctx.lang)
-        return Reply(text=text, attachments=(pdf_attachment(ctx, issued, content),), notice=notice)
-
-    # ---- the act of completed work ----
-    async def _act_request(
-        self, ctx: Ctx, ports: DocumentPorts, book: DocumentBook, text: str, parse: ParseResult
-    ) -> list[Reply]:
-        number = invoice_number(text)
-        if number is not None:
-            years = [ctx.today.year, ctx.today.year - 1]
-            period = period_range(entity(parse, "period"))
-            if period is not None:
-                years = [period[0].year]
-            for year in years:
-                invoice = await book.find(ctx.user.user_id, "invoice", number, year)
-                if invoice is not None:
-                    return await self._act(ctx, ports, book, invoice, confirm=False)
-            head = ctx.t("Invoice No. {number} is not among yours.", number=number)
-        else:
-            head = ctx.t("Which invoice is the act for?")
-        invoices = [d for d in await book.documents(ctx.user.user_id) if d.kind == "invoice"][:PAGE]
-        if not invoices:
-            return [Reply(text="\n".join([head, ctx.t("You have no invoices yet: first «issue an invoice».")]))]
-        rows = tuple((ctx.button(list_title(ctx, d), self.name, "act", str(d.id)),) for d in invoices)
-        return [Reply(text="\n".join([head, *(list_row(ctx, d) for d in invoices)]), buttons=rows)]
-
-    async def _act(
-        self, ctx: Ctx, ports: DocumentPorts, book: DocumentBook, invoice: IssuedDocument, *, confirm: bool
-    ) -> list[Reply]:
-        if invoice.kind != "invoice":
-            return [Reply(text=ctx.t("An act is made from an invoice."))]
-        existing = await book.act_of(ctx.user.user_id, invoice.id)
-        if existing is not None:
-            text = ctx.t(
-                "The act for invoice No. {invoice} is already issued: act No. {number}.",
-                invoice=invoice.number,
-                number=existing.number,
-            )
-            return (
-                [await self._issued_reply(ctx, ports, existing, notice=ctx.t("Already issued."))]
-                if confirm
-                else [replace(await self._issued_reply(ctx, ports, existing), text=text)]
-            )
-        if not confirm:
-            token = new_token()
-            ctx.go(self.name, Step.ACT, token=token, inv=invoice.id)
-            draft = act_from_invoice(invoice, ctx.today)
-            buttons = (
-                (
-                    ctx.button(ctx.t("Issue"), self.name, "aok", str(invoice.id)),
-                    ctx.button(ctx.t("Cancel"), self.name, "no", token),
-                ),
-            )
-            head = ctx.t("The act of completed work for invoice No. {number}:", number=invoice.number)
-            return [Reply(text="\n".join([head, preview_text(ctx, draft)]), buttons=buttons)]
-        if ctx.state.flow != self.name or ctx.state.step != Step.ACT or ctx.state.data.get("inv") != invoice.id:
-            return outdated(ctx)
-        act = await book.issue_act(ctx.user.user_id, invoice.id, ctx.today)
-        ctx.go(self.name, Step.ISSUED, token=str(ctx.state.data.get("token", "")), doc=act.id)
-        return [await self._issued_reply(ctx, ports, act)]
-
-    # ---- paid: one income entry ----
-    async def _paid(self, ctx: Ctx, book: DocumentBook, document: IssuedDocument, *, confirm: bool) -> list[Reply]:
-        if document.kind not in ("invoice", "waybill"):
-            return [Reply(text=ctx.t("Income is recorded from the invoice or the waybill."))]
-        title = ctx.t("{kind} No. {number}", kind=kind_name(ctx, document.kind), number=document.number)
-        if await book.paid_at(ctx.user.user_id, document.id) is not None:
-            ctx.clear()
-            return [Reply(text=ctx.t("The income for {title} is already recorded.", title=title))]
-        buyer = document.document.buyer.name
-        if not confirm:
-            ctx.go(self.name, Step.PAID, token=new_token(), doc=document.id)
-            text = ctx.t(
-                "Record income {amount} from {buyer} for {title}, dated {day}?",
-                amount=money(document.total),
-                buyer=buyer,
-                title=title,
-                day=date(ctx.today),
-            )
-            buttons = (
-                (
-                    ctx.button(ctx.t("Yes, record"), self.name, "pok", str(document.id)),
-                    ctx.button(ctx.t("Cancel"), self.name, "no", str(ctx.state.data["token"])),
-                ),
-            )
-            return [Reply(text=text, buttons=buttons)]
-        if ctx.state.flow != self.name or ctx.state.step != Step.PAID or ctx.state.data.get("doc") != document.id:
-            return outdated(ctx)
-        entry = Entry("income", document.total, ctx.today, counterparty=buyer[:200])
-        created = await ctx.store.add_entry(ctx.user.user_id, entry, income_key(document.id))
-        ctx.clear()
-        if not created:
-            return [Reply(text=ctx.t("The income for {title} is already recorded.", title=title))]
-        await book.mark_paid(ctx.user.user_id, document.id, ctx.now)
-        details = {"document_id": document.id, "amount": str(document.total), "date": ctx.today.isoformat()}
-        await ctx.store.audit(ctx.user.user_id, "document.paid", details)
-        text = ctx.t(
-            "Recorded: income {amount} from {buyer} ({title}).", amount=money(document.total), buyer=buyer, title=title
-        )
-        return [Reply(text=text, buttons=menu.main_buttons(ctx), edit=True)]
-
-    # ---- the list ----
-    async def _search(self, ctx: Ctx, book: DocumentBook, text: str, parse: ParseResult) -> list[Reply]:
-        filters: dict[str, Any] = {}
-        period = period_range(entity(parse, "period"))
-        if period is not None:
-            filters.update(start=period[0].isoformat(), end=period[1].isoformat())
-        query = entity(parse, "counterparty") or self._leftover(text, parse)
-        head: list[str] = []
-        if query:
-            known = await book.find_parties(ctx.user.user_id, clean_buyer(query, ctx.lang))
-            if not known:
-                return [Reply(text=ctx.t("I do not know the counterparty «{name}» yet.", name=query))]
-            filters["party"] = known[0].id
-            head.append(known[0].party.name)
-        return await self._list(ctx, book, filters, 0, head=head)
-
-    @staticmethod
-    def _leftover(text: str, parse: ParseResult) -> str | None:
-        """What a list request says besides list words and the period: «счета Альфа за ноябрь» → «Альфа»."""
-        chars = list(text)
-        for item in parse["entities"]:
-            if item["entity"] in ("period", "date", "amount"):
-                chars[item["start"] : item["end"]] = [" "] * (item["end"] - item["start"])
-        words = [w for w in "".join(chars).replace("№", " ").split() if w.lower().strip(".,!?") not in _LIST_NOISE]
-        words = [
-            w
-            for w in words
-            if any(ch.isalpha() for ch in w)
-            and not w.lower().startswith(("счёт", "счет", "шот", "докум", "құжат", "накладн", "акт"))
-        ]
-        return " ".join(words) if words else None
-
-    async def _list(
-        self,
-        ctx: Ctx,
-        book: DocumentBook,
-        filters: dict[str, Any],
-        page: int,
-        *,
-        with_new: bool = False,
-        head: list[str] | None = None,
-    ) -> list[Reply]:
-        start = dt.date.fromisoformat(filters["start"]) if filters.get("start") else None
-        end = dt.date.fromisoformat(filters["end"]) if filters.get("end") else None
-        party = int(filters["party"]) if filters.get("party") else None
-        found = await book.documents(ctx.user.user_id, party_id=party, start=start, end=end)
-        ctx.go(self.name, Step.LIST, token=new_token(), filter=filters)
-        new = (
-            ctx.button(ctx.t("New invoice"), self.name, "new", "invoice"),
-            ctx.button(ctx.t("New waybill"), self.name, "new", "waybill"),
-        )
-        if not found:
-            text = ctx.t("No documents found.") if filters else ctx.t("You have no documents yet.")
-            return [Reply(text="\n".join([*(head or []), text]), buttons=(new,))]
-        shown = found[page * PAGE : (page + 1) * PAGE]
-        lines = [*(head or []), ctx.t("Your documents ({count}), newest first:", count=len(found))]
-        lines += [list_row(ctx, d) for d in shown]
-        lines.append(ctx.t("Tap a document to get its PDF again."))
-        rows: list[tuple[Button, ...]] = [
-            (ctx.button(list_title(ctx, d), self.name, "pdf", str(d.id)),) for d in shown
-        ]
-        if (page + 1) * PAGE < len(found):
-            rows.append((ctx.button(ctx.t("More…"), self.name, "pg", str(page + 1)),))
-        if with_new or page == 0:
-            rows.append(new)
-        return [Reply(text="\n".join(lines), buttons=tuple(rows))]
+        return [await followups.issued_reply(ctx, ports, issued)]
