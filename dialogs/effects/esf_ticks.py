@@ -10,6 +10,7 @@ status once (``dedupe_key = esf:<effect>:<status>``); then ``esf_reminders.queue
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from dialogs.effects.store import EffectRow, EffectStore
 from dialogs.effects.ticks import _each
 from dialogs.payloads import PayloadCodec
 
+log = logging.getLogger("asistent.dialogs")
 PUSHED = ("uploaded", "created", "failed", "declined")
 
 
@@ -50,8 +52,14 @@ async def poll_esf(
         return True
 
     report = await _each(session, rows, one)
-    reminders = await queue_deadline_reminders(session, now, codec)
-    return EsfTickReport(report.looked_at, report.pushed, report.failed, reminders)
+    reminders, failed = 0, report.failed
+    try:
+        async with session.begin_nested():  # a failing reminder pass never undoes the statuses moved above
+            reminders = await queue_deadline_reminders(session, now, codec)
+    except Exception:
+        failed += 1
+        log.exception("esf deadline reminders failed")
+    return EsfTickReport(report.looked_at, report.pushed, failed, reminders)
 
 
 def esf_tick(
