@@ -19,6 +19,7 @@ the month has payments in flight or executed), then the orders' own keys make ev
 stateDiagram-v2
     [*] --> announced: the working day before the due date (daytime, reminders on, total ≤ limit)
     [*] --> over_limit: total > limit (asked to pay by hand)
+    [*] --> needs_signature: the orders need the user's signature (asked to pay and sign by hand)
     announced --> skipped: «Не платить в этот раз» / «Отключить»
     announced --> sent: the due day: month claimed, orders sent (same effect path as «Да, оплатить»)
     announced --> over_limit: the total grew above the limit
@@ -42,8 +43,9 @@ from dialogs.payloads import PayloadCodec
 from dialogs.ports import Taxes
 
 CONSENT = "apc"  # the consent: active → revoked
-RUN = "apr"  # one month's automatic payment: announced → sent | skipped | over_limit | manual | no_account
+RUN = "apr"  # a month's automatic payment: announced → sent | skipped | over_limit | needs_signature | manual | …
 CLAIM = "payp"  # who pays a month: the manual flow or the automatic run (only one row per attempt)
+SIGN = "pays"  # payment_signing.SIGN: the user's signature on the month's orders
 PAY = "pay"  # payment.KIND (kept literal here: this module is imported by the payment flow)
 SOCIAL = frozenset({"opv", "opvr", "so", "vosms", "oosms", "ipn_withheld"})
 LIVE = ("sending", "sent", "executed")
@@ -126,6 +128,9 @@ async def claim_month(effects: EffectStore, user_id: str, period: str, nonce: st
         return True
     if await month_is_paid(effects, user_id, period):
         return False
+    signing = [r for r in await effects.of_user(user_id, SIGN) if r.status == "signing"]
+    if any(r.request.get("period") == period for r in signing):  # confirmed, waiting for the user's signature
+        return False
     request = {"period": period, "nonce": nonce, "by": by}
     row, created = await effects.begin(f"payp-{user_id}-{period}-{len(claims) + 1}", user_id, CLAIM, request, "taken")
     return created or row.request.get("nonce") == nonce
@@ -197,16 +202,20 @@ async def _autopay_user(
         if not orders or await month_is_paid(effects, user, period):
             return False
         status = "no_account" if account is None else ("announced" if total <= limit else "over_limit")
+        if status == "announced" and ports.sign_orders:  # orders need the user's own signature: ask, never pay
+            status = "needs_signature"
         run, created = await effects.begin(f"apr-{user}-{period}", user, RUN, {**base, "due": due.isoformat()}, status)
         if not created:
             return False
-        await effects.audit(user, f"payment.auto.{'announced' if status == 'announced' else 'skipped'}", run, base)
+        action = "payment.auto.announced" if status == "announced" else "payment.auto.skipped"
+        await effects.audit(user, action, run, {**base, "status": status})
         reply = autopay.run_push(run, orders, lang, codec)
         await effects.push(user, reply, f"autopay:{run.id}:{run.status}", now)
         return True
     # the due day: pay what was announced, if everything still holds
-    if account is None or not orders or total > limit:
+    if account is None or not orders or total > limit or ports.sign_orders:
         status = "no_account" if account is None or not orders else "over_limit"
+        status = "needs_signature" if status == "over_limit" and total <= limit else status
         moved = await effects.advance(run, status, {"total": str(total)})
         if moved is None:
             return False

@@ -150,6 +150,8 @@ class PaymentPorts:
     accounts: Accounts
     phone: PhoneSigning | None = None
     platform: PlatformSettings | None = None  # the platform's requisites for the fee (default: the settings)
+    #: the user signs the month's orders (one document, on the phone) before they go to the bank
+    sign_orders: bool = False
 
 
 @dataclass(slots=True)

@@ -207,6 +207,18 @@ def run_push(run: EffectRow, orders: list[Any], lang: Lang, codec: PayloadCodec 
             )
         template = ("payment_autopay_notice", (due, month, items, total, limit))
         return Reply(text=text, buttons=buttons, template=template, meta=meta)
+    if run.status == "needs_signature":
+        text = t(
+            "The social payments for {month} are due on {date}: {total}. The orders need your signature, so I will "
+            "not pay them myself. Pay and sign now?",
+            month=month,
+            date=date(dt.date.fromisoformat(str(run.request["due"]))),
+            total=total,
+        )
+        code = f"m{period[:4]}{period[5:]}"
+        buttons = ((button(t("Pay"), "aopen", code),),) if codec is not None else ()
+        signing = ("payment_autopay_sign", (month, date(dt.date.fromisoformat(str(run.request["due"]))), total))
+        return Reply(text=text, buttons=buttons, template=signing, meta=meta)
     if run.status == "over_limit":
         text = t(
             "For {month} the payments are {total}, above your autopay limit of {limit}, so I will not pay them "

@@ -32,7 +32,7 @@ from dialogs.contract import Attachment, Reply
 from dialogs.effects.consent_ticks import claim_month
 from dialogs.effects.ports import EffectUnavailable, PayerAccount, PaymentPorts, payment_ports
 from dialogs.effects.store import EffectRow, EffectStore
-from dialogs.flows import autopay, menu
+from dialogs.flows import autopay, menu, payment_signing
 from dialogs.flows.base import Ctx, FlowHandler, entity, new_token, outdated
 from dialogs.flows.filing import NAME_MAX, T, name_is_valid
 from dialogs.flows.taxes import month_range
@@ -183,6 +183,10 @@ class PaymentFlow(FlowHandler):
         period = f"{year:04d}-{month:02d}"
         live = [r for r in await effects.of_user(ctx.user.user_id, KIND) if r.request.get("period") == period]
         live = [r for r in live if r.status in LIVE]
+        signing = [r for r in await effects.of_user(ctx.user.user_id, payment_signing.SIGN) if r.status == "signing"]
+        signing = [r for r in signing if r.request.get("period") == period]
+        if signing and not live:  # confirmed, waiting for the signature: its buttons, never a second confirmation
+            return [payment_signing.status_reply(ctx, signing[-1])]
         if live:
             head = ctx.t("The payments for {month} are already sent:", month=month_name(ctx.t, month, year))
             text = "\n".join([head, *(payment_text(ctx.t, ctx.lang, r) for r in live)])
@@ -261,6 +265,8 @@ class PaymentFlow(FlowHandler):
         if action in ("open", "aopen"):  # «Оплатить» in the taxes view or above the autopay limit: the usual offer
             month = _month_code(arg)
             return await self._enter(ctx, None, month) if month else outdated(ctx)
+        if action in payment_signing.ACTIONS and ports is not None and effects is not None:
+            return await payment_signing.on_button(ctx, effects, ports, action, arg)
         if action in autopay.ACTIONS and ports is not None and effects is not None:
             mine = ctx.state.flow == self.name and data.get("token") == arg and data.get("total")
             return await autopay.on_button(ctx, effects, action, arg, Decimal(str(data["total"])) if mine else None)
@@ -334,6 +340,10 @@ class PaymentFlow(FlowHandler):
             ctx.clear()  # the automatic payment (or another confirmation) has this month: its status instead
             return await self._open(ctx, effects, ports, year, month)
         ctx.go(self.name, Payment.SENT, **{**ctx.state.data, "sent": True})
+        if ports.sign_orders:  # the user signs the orders on the phone first; they are sent when it arrives
+            return await payment_signing.request_signature(
+                ctx, effects, ports, orders, f"{year:04d}-{month:02d}", f"user-{token}"
+            )
         lines = await send_orders(ctx, effects, ports, orders)
         lines.append(ctx.t("I will write here when the bank executes them."))
         return [Reply(text="\n".join(lines), edit=True)]
@@ -344,28 +354,42 @@ async def send_orders(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, order
     return await send_orders_as(effects, ports, ctx.user.user_id, orders, ctx.t, ctx.lang)
 
 
+def order_attempt(mine: list[EffectRow], order: Any) -> int:
+    """1, or one more than the final rejections of the same payment (a new key only after a rejection)."""
+    return 1 + sum(
+        1
+        for r in mine
+        if r.request.get("period") == order.period
+        and r.request.get("order_kind") == order.kind.value
+        and r.status == "rejected"
+    )
+
+
 async def send_orders_as(
-    effects: EffectStore, ports: PaymentPorts, user_id: str, orders: list[Any], t: T, lang: Lang, actor: str = "user"
+    effects: EffectStore,
+    ports: PaymentPorts,
+    user_id: str,
+    orders: list[Any],
+    t: T,
+    lang: Lang,
+    actor: str = "user",
+    signed_by: int | None = None,
 ) -> list[str]:
-    """``send_orders`` for a user outside a chat event (the automatic payment's tick, ``actor="system"``)."""
+    """``send_orders`` for a user outside a chat event (the automatic payment's tick, ``actor="system"``);
+    ``signed_by`` is the signature row that covers these orders (``payment_signing``)."""
     from core.payments import idempotency_key
 
     mine = await effects.of_user(user_id, KIND)
     lines: list[str] = []
     for order in orders:
-        attempt = 1 + sum(
-            1
-            for r in mine
-            if r.request.get("period") == order.period
-            and r.request.get("order_kind") == order.kind.value
-            and r.status == "rejected"
-        )
+        attempt = order_attempt(mine, order)
         request = {
             "period": order.period,
             "order_kind": order.kind.value,
             "amount": str(order.amount),
             "order": order.to_json(),
             "attempt": attempt,
+            **({"signed_by": signed_by} if signed_by is not None else {}),
         }
         row, created = await effects.begin(idempotency_key(order, attempt), user_id, KIND, request, "sending")
         if created:
