@@ -226,6 +226,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     from dialogs.effects.notice_ticks import notice_tick
     from dialogs.effects.ports import FilingPorts, PaymentPorts
     from dialogs.effects.registration_ticks import poll_registrations
+    from dialogs.flows.payment_signing import poll_payment_signatures
     from dialogs.payloads import PayloadCodec
     from dialogs.services import BankAdapter, CabinetAdapter, EgovPhoneSigning, SandboxAccounts
     from integrations.bank import LocalBank, SandboxBank
@@ -254,6 +255,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
         ("filings", functools.partial(_with_ports, poll_filings, filing)),
         ("payments", functools.partial(_with_ports, poll_payments, payment)),
         ("autopay", functools.partial(consent_tick, ports=payment, codec=PayloadCodec(payload_secret(settings)))),
+        ("payment signatures", functools.partial(_with_ports, poll_payment_signatures, payment)),
     ]
     ticks.append(("registration", functools.partial(_with_ports, poll_registrations, registration.ports)))
     sandboxes = LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
