@@ -14,6 +14,7 @@ and WhatsApp read the emulators' chats.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -91,15 +92,20 @@ def build_sandboxes(data_dir: Path) -> tuple[LocalSandboxes, ManualClock]:
     return sandboxes, clock
 
 
+@functools.cache
+def _shared_ca() -> SandboxCA:
+    """One sandbox CA per test process (key generation is the slow part of a world); its person keys cached too."""
+    return SandboxCA.create(now=NOW)
+
+
 def _sandbox_ca_at_now(data_dir: Path) -> SandboxCA:
+    """The shared CA written to ``data_dir`` where local mode loads it from."""
     from cryptography.hazmat.primitives import serialization
 
     from integrations.signing.sandbox_keys import CA_DIR
 
+    made = _shared_ca()
     folder = data_dir / CA_DIR
-    if (folder / "ca.key").exists():
-        return SandboxCA.load_or_create(data_dir)
-    made = SandboxCA.create(now=NOW)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "ca.key").write_bytes(
         made.key.private_bytes(
@@ -137,7 +143,7 @@ class LocalWorld:
     @classmethod
     def create(cls, database: Database, data_dir: Path) -> LocalWorld:
         sandboxes, clock = build_sandboxes(data_dir)
-        return cls(database, sandboxes, clock, services_of(sandboxes), SandboxCA.load_or_create(data_dir))
+        return cls(database, sandboxes, clock, services_of(sandboxes), _shared_ca())
 
     def engine(self) -> Engine:
         return Engine(SqlStores(self.database), self.services, SECRET)

@@ -121,3 +121,43 @@ def test_the_short_answers_are_translated() -> None:
         messages = catalog(lang)
         for msgid in (STALE_CHOICES, NO_SUCH_NUMBER):
             assert messages.get(msgid), (lang, msgid)
+
+
+@dataclass
+class ChoicesEngine:
+    """Offers ``count`` choices titled ``title(i)``; answers a press with its payload."""
+
+    count: int
+    title: str = "Вариант {i}"
+
+    async def handle(self, event: InputEvent) -> Sequence[Reply]:
+        if isinstance(event, ButtonEvent):
+            return [Reply(text=f"pressed {event.payload}")]
+        buttons = tuple(Button(self.title.format(i=i), f"c:{i}") for i in range(1, self.count + 1))
+        return [Reply(text="Выберите:", buttons=(buttons,))]
+
+
+@pytest.mark.parametrize(
+    ("count", "title", "shown_as"),
+    [
+        (3, "Вариант {i}", "button"),
+        (2, "Декларация {i}: подписать и отправить", "list"),  # too long for a button: a list, full title below
+        (7, "Вариант {i}", "list"),
+        (12, "Вариант {i}", "text"),  # numbered text: the harness types the number
+    ],
+)
+async def test_press_by_title_works_whatever_the_choices_became(count: int, title: str, shown_as: str) -> None:
+    stack = await WhatsAppStack.start(ChoicesEngine(count, title))
+    try:
+        person = stack.person("ru")
+        chat = stack.chat(person)
+        await chat.say("hi")
+        message = stack.emulator.bot_messages(person.chat_id)[-1].message
+        assert (message.get("interactive", {}).get("type") or message["type"]) == shown_as
+        await chat.press(title.format(i=2))
+        chat.expect("pressed c:2")
+        if shown_as == "text":
+            typed = [e for e in stack.emulator.chat(person.chat_id).history if not e.from_bot][-1]
+            assert typed.message["text"]["body"] == "2"
+    finally:
+        await stack.close()

@@ -114,3 +114,46 @@ async def test_the_page_in_whatsapp_mode(local: tuple[RunningServer, WhatsAppEmu
         finally:
             await browser.close()
     await asyncio.sleep(0)
+
+
+@pytest.mark.browser
+async def test_a_list_message_renders_and_a_row_can_be_picked_in_the_page() -> None:
+    """Four to ten choices are a WhatsApp list: the page shows its label and one row per line; a tap on a row is a
+    ``list_reply`` that presses that choice."""
+    if not CHROMIUM.exists():  # noqa: ASYNC240 - one stat before the test
+        if REQUIRE_BROWSER:
+            pytest.fail(f"ASISTENT_REQUIRE_BROWSER=1 but {CHROMIUM} is missing")
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}")
+    from playwright.async_api import async_playwright, expect
+
+    from tests.bot.whatsapp.test_choices import ChoicesEngine
+
+    expect.set_options(timeout=20_000)
+    emulator = WhatsAppEmulator(limits=WaLimits.relaxed())
+    app = create_webchat_app(TelegramEmulator(), whatsapp=emulator, webhook_retry_seconds=0.05)
+    channel = setup_whatsapp(app, ChoicesEngine(5), local_settings(Settings(_env_file=None)))  # type: ignore[call-arg]
+    server = await serve(app)
+    connect_local(channel, emulator, server.url)
+    args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    try:
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), args=args, headless=True)
+            try:
+                page = await browser.new_page()
+                page.set_default_timeout(10_000)
+                await page.goto(server.url + "/")
+                await page.get_by_label("Канал").select_option("whatsapp")
+                await page.get_by_role("textbox", name="Сообщение").fill("привет")
+                await page.keyboard.press("Enter")
+                bubble = page.locator(".bubble.bot").last
+                await expect(bubble).to_contain_text("☰ Выбрать")
+                await expect(bubble.locator(".inline-button")).to_have_count(5)
+                await bubble.get_by_role("button", name="Вариант 4").click()
+                await expect(page.locator(".bubble.bot .text").last).to_contain_text("pressed c:4")
+                (chat_id,) = emulator.chats
+                typed = [e for e in emulator.chat(chat_id).history if not e.from_bot][-1]
+                assert typed.message["interactive"]["type"] == "list_reply"
+            finally:
+                await browser.close()
+    finally:
+        await server.close()
