@@ -21,6 +21,8 @@ from dialogs.effects.esf_ports import EsfAnswer, EsfPorts, EsfProblem, PreparedI
 from dialogs.effects.ports import EffectUnavailable, KeptSigning, PhoneSigning
 
 LOCAL_BASE_URL = "http://esf.local/esf-web/ws/api1"  # the in-process sandbox's address (never leaves the process)
+LOCAL_QUEUE_DELAY = dt.timedelta(seconds=2)  # local mode: IN_QUEUE → IN_PROCESSING
+LOCAL_PROCESSING_DELAY = dt.timedelta(seconds=3)  # local mode: IN_PROCESSING → CREATED, seconds after the upload
 
 
 def _problems(errors: Any) -> tuple[EsfProblem, ...]:
@@ -259,13 +261,11 @@ def local_esf(
     local mode has one clock, and a test that swaps the signing service's clock moves the ESF statuses with it."""
     from integrations.esf.sandbox import EsfSandbox, SandboxConfig, system_clock
 
-    config = SandboxConfig(allow_test_keys=test_mode)
-    if queue_delay is not None or processing_delay is not None:
-        config = SandboxConfig(
-            allow_test_keys=test_mode,
-            queue_delay=queue_delay or config.queue_delay,
-            processing_delay=processing_delay or config.processing_delay,
-        )
+    config = SandboxConfig(
+        allow_test_keys=test_mode,
+        queue_delay=queue_delay or LOCAL_QUEUE_DELAY,
+        processing_delay=processing_delay or LOCAL_PROCESSING_DELAY,
+    )
 
     def followed() -> dt.datetime:
         source = getattr(follow, "_clock", None)
