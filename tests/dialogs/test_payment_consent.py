@@ -294,3 +294,14 @@ def test_autopay_button_titles_fit_whatsapp() -> None:
         tr = Translator(lang)  # type: ignore[arg-type]
         for label in ("Autopay", "Turn off autopay", "Yes, turn on", "Skip this time", "Turn off"):
             assert len(tr.t(label)) <= 20, (lang, label)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_the_channel_scenario(rig: Rig, lang: str) -> None:
+    from dialogs.scenarios.autopay import autopay_scenario
+
+    chat, user = await ready_chat(rig, lang)
+    await autopay_scenario(chat, lang)
+    actions = await audit(rig, user)
+    assert actions.count("payment.consent.given") == 1
+    assert actions.count("payment.consent.revoked") == 1
