@@ -456,3 +456,37 @@ async def test_no_reminders_without_consent(rig: Rig) -> None:
     assert await outbox(rig, "notice_reminder") == []
     assert await outbox(rig, "notice_new") == []
     assert len(await notice_rows(rig)) == 1  # kept, shown on /notices
+
+
+async def test_forwarded_then_fetched_is_one_row_and_not_pushed(rig: Rig) -> None:
+    chat, _ = await ready_chat(rig, "ru")
+    issued = rig.sandbox.issue_notice(VALID_IIN, "arrears", **SAMPLES["arrears"])
+    await chat.say(issued.text_ru)
+    chat.expect(W["ru"]["read"])
+    await rig.tick()
+    rows = await notice_rows(rig)
+    assert [(r.source, r.cabinet_id) for r in rows] == [("forwarded", issued.id)]
+    assert await outbox(rig, "notice_new") == []  # the user already has it
+
+
+async def test_a_pasted_notice_does_not_break_a_waiting_step(rig: Rig) -> None:
+    chat, _ = await ready_chat(rig, "ru")
+    rig.sandbox.issue_notice(VALID_IIN, "desk_audit", **SAMPLES["desk_audit"])
+    await chat.say("/notices")
+    await chat.press("№ 6205-26-00001")
+    await chat.press(W["ru"]["explain"])
+    chat.expect("фамилия")  # the explanation's step waits for the ФИО
+    other = rig.sandbox.issue_notice("880101300003", "information")
+    await chat.say(other.text_ru)  # not taken as a notice while a step waits for text: the step answers
+    chat.expect("только буквами")
+    assert len(await notice_rows(rig)) == 1
+
+
+async def test_erasure_deletes_the_notices(rig: Rig) -> None:
+    chat, user = await ready_chat(rig, "ru")
+    issued = rig.sandbox.issue_notice(VALID_IIN, "arrears", **SAMPLES["arrears"])
+    await chat.say(issued.text_ru)
+    async with rig.database.transaction() as session:
+        report = await storage.erase_user(session, user)
+    assert report.notices == 1
+    assert await notice_rows(rig) == []
