@@ -261,7 +261,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     sandboxes = LocalSandboxes(LocalEffects(cabinet, egov, bank, filing, payment), app, ticks)
     sandboxes.services["registration"] = registration.ports
     sandboxes.services["keys"] = KeyPorts(keeper)
-    esf = local_esf(phone, policy, test_mode=test_mode, follow=egov)  # ИС ЭСФ in process, on the eGov clock
+    esf = local_esf(phone, policy, test_mode=test_mode, kept=keeper, follow=egov)  # ИС ЭСФ in process, eGov clock
     sandboxes.services["esf"] = esf.ports
     sandboxes.services["documents"] = core_document_ports()  # invoices, acts, waybills: the product's own storage
     notices = local_notices(cabinet, phone)  # the same sandbox cabinet; «Пример (песочница)» issues a sample notice

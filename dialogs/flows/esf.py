@@ -303,7 +303,7 @@ class EsfFlow(FlowHandler):
             return [Reply(text=ctx.t("Cancelled. Nothing was sent."), buttons=menu.main_buttons(ctx), edit=True)]
         if ctx.state.step not in (EsfStep.SUMMARY, EsfStep.CHOICE) or action not in ("ok", "ph", "kk"):
             return outdated(ctx)
-        if action == "ok" and ports.kept is not None and await ports.kept.has_key(ctx.user.user_id):
+        if action == "ok" and ports.kept is not None and await ports.kept.has_key(ctx.user.user_id, ctx.store):
             ctx.state.step = EsfStep.CHOICE
             buttons = (
                 (
@@ -541,7 +541,8 @@ class EsfFlow(FlowHandler):
     ) -> list[Reply]:
         assert ports.kept is not None
         try:
-            signed = await ports.kept.sign(str(row.request["payload"]).encode("utf-8"), self._document(ctx, row))
+            payload = str(row.request["payload"]).encode("utf-8")
+            signed = await ports.kept.sign(payload, self._document(ctx, row), ctx.store)
         except SignRefused as exc:
             await effects.audit(ctx.user.user_id, "esf.signature_refused", row, {"code": exc.code})
             await effects.advance(row, "cancelled")
