@@ -16,10 +16,16 @@ stateDiagram-v2
     offer --> offer: «Платёжки» (PDF of each order)
     offer --> [*]: «Позже»
     offer --> confirm: «Оплатить»
-    confirm --> sent: «Да, оплатить» (effects created, bank.send(key))
+    offer --> autopay: «Автоплатёж» (flows/autopay.py: limit → «Да, включить»)
+    confirm --> sent: «Да, оплатить» (month claimed, effects created, bank.send(key))
+    confirm --> signing: «Да, оплатить» with sign_orders (flows/payment_signing.py)
+    signing --> sent: the phone returned the signature
     sent --> executed: poll_payments
     sent --> rejected: poll_payments (reasons ru/kk)
 ```
+
+The month is claimed once (``consent_ticks.claim_month``) by the manual confirmation or by the automatic payment
+(``consent_ticks.consent_tick``), so the two never both pay.
 """
 
 from __future__ import annotations
