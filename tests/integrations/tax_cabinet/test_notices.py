@@ -141,3 +141,22 @@ def test_explanation_document_round_trip() -> None:
     assert (doc.notice_number, doc.text, doc.iin) == ("6205-26-00001", "Текст & «кавычки»", TEST_IIN)
     assert parse_explanation(b"not xml") is None
     assert parse_explanation(b"<explanation><date>x</date></explanation>") is None
+
+
+async def test_the_dialog_adapter_lists_only_the_taxpayers_notices(
+    cabinet: HttpTaxCabinet, sandbox: SandboxCabinet, signer: Pkcs12Signer
+) -> None:
+    from dialogs.adapters.notices import NoticeCabinetAdapter
+    from dialogs.effects.ports import EffectUnavailable
+
+    adapter = NoticeCabinetAdapter(cabinet)
+    notice = sandbox.issue_notice(TEST_IIN, "desk_audit", period="2026-H1", amounts=AMOUNTS["desk_audit"])
+    sandbox.issue_notice(OTHER_IIN, "information")
+    found = await adapter.notices(TEST_IIN, None)
+    assert [(n.id, n.kind, n.details["number"]) for n in found] == [(notice.id, "desk_audit", "6205-26-00001")]
+    answer = await adapter.send_explanation(signer.sign(explanation("6205-26-00001")), "a-1")
+    assert (answer.status, answer.final) == ("received", False)
+    assert (await adapter.explanation_status(answer.registration_number)).status == "received"
+    async with HttpTaxCabinet("http://127.0.0.1:9", backoff=0) as unreachable:
+        with pytest.raises(EffectUnavailable):
+            await NoticeCabinetAdapter(unreachable).notices(TEST_IIN, None)
