@@ -243,12 +243,14 @@ async def test_production_refuses_the_nca_test_key(production: Rig, lang: str) -
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_gost_key_refused(rig: Rig, lang: str) -> None:
-    chat, _ = await ready(rig, lang)
+async def test_gost_key_refused_in_production(production: Rig, lang: str) -> None:
+    chat, user = await ready(production, lang, iin=VALID_IIN)
     await to_password(chat, lang, GOST_2015.read_bytes(), "GOSTKNCA_test.p12")
     await chat.say(GOST_2015_PASSWORD)
+    assert chat.replies[0].delete_incoming
     chat.expect("ГОСТ", "eGov mobile", "RSA256_")
-    assert await secrets_rows(rig.database) == []
+    assert await secrets_rows(production.database) == []
+    assert ("key.refused", {"code": "gost_key"}) in await audit(production.database, user)
 
 
 @pytest.mark.parametrize("lang", LANGS)
