@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dialogs.contract import Button, Reply
+from dialogs.effects.ports import payment_ports
 from dialogs.flows import menu
+from dialogs.flows.autopay import autopay_button
 from dialogs.flows.base import Ctx, FlowHandler, outdated
 from dialogs.flows.language import LANGUAGE_NAMES, language_buttons, switch
 from dialogs.flows.onboarding import (
@@ -92,6 +94,8 @@ class SettingsFlow(FlowHandler):
                     ctx.button(menu.label(ctx, "del"), Flow.MENU, "del"),
                 ),
             )
+            if payment_ports(ctx.services) is not None:  # the automatic payment's consent (flows/autopay.py)
+                buttons = (*buttons, (autopay_button(ctx, ""),))
             return [Reply(text=ctx.t("What shall I change?"), buttons=buttons)]
         if action == "remind" and arg in ("on", "off"):
             profile.reminders = arg == "on"

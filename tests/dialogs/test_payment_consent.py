@@ -305,3 +305,15 @@ async def test_the_channel_scenario(rig: Rig, lang: str) -> None:
     actions = await audit(rig, user)
     assert actions.count("payment.consent.given") == 1
     assert actions.count("payment.consent.revoked") == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_autopay_from_the_settings(rig: Rig, lang: str) -> None:
+    chat, _ = await ready_chat(rig, lang)
+    await chat.say("/settings")
+    await chat.press({"ru": "Ещё", "kk": "Тағы"}[lang])
+    await chat.press(AUTO[lang]["auto"])
+    chat.expect(AUTO[lang]["ask"])
+    await chat.say("40 000")
+    await chat.press(AUTO[lang]["yes"])
+    chat.expect(AUTO[lang]["on"], "40 000")
