@@ -168,6 +168,8 @@ class DocumentFlow(FlowHandler):
         data = ctx.state.data
         seller = await book.seller(ctx.user.user_id)
         head = [before] if before else []
+        if not seller.iin:  # onboarding asks it; a profile without it cannot be a seller
+            return await ctx.start(Flow.ONBOARDING)
         if seller.party is None:
             return self._ask(ctx, Step.NAME, head)
         buyer = data.get("buyer")
