@@ -150,8 +150,9 @@ class PaymentPorts:
     accounts: Accounts
     phone: PhoneSigning | None = None
     platform: PlatformSettings | None = None  # the platform's requisites for the fee (default: the settings)
-    #: the user signs the month's orders (one document, on the phone) before they go to the bank
+    #: the user signs the month's orders (one document, on the phone or with the kept key) before the bank
     sign_orders: bool = False
+    kept: KeptSigning | None = None  # the key kept by the service (opt-in), confirmed on each use
 
 
 @dataclass(slots=True)

@@ -314,7 +314,12 @@ class PaymentFlow(FlowHandler):
             )
             return [Reply(text=text, buttons=buttons)]
         if action == "yes" and ctx.state.step == Payment.CONFIRM:
+            if ports.sign_orders and ports.kept is not None and await ports.kept.has_key(ctx.user.user_id, ctx.store):
+                ctx.state.step = payment_signing.CHOICE
+                return [payment_signing.choice_reply(ctx, arg)]
             return await self._send(ctx, effects, ports, *found)
+        if action in ("sph", "skk") and ctx.state.step == payment_signing.CHOICE:
+            return await self._send(ctx, effects, ports, *found, way="kept" if action == "skk" else "phone")
         return outdated(ctx)
 
     async def _pdfs(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
@@ -335,7 +340,9 @@ class PaymentFlow(FlowHandler):
         )
         return [Reply(text=text, attachments=files, buttons=buttons)]
 
-    async def _send(self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int) -> list[Reply]:
+    async def _send(
+        self, ctx: Ctx, effects: EffectStore, ports: PaymentPorts, year: int, month: int, way: str = "phone"
+    ) -> list[Reply]:
         from core.payments import validate
 
         orders, _ = await self._orders(ctx, effects, ports, year, month)
@@ -348,7 +355,7 @@ class PaymentFlow(FlowHandler):
         ctx.go(self.name, Payment.SENT, **{**ctx.state.data, "sent": True})
         if ports.sign_orders:  # the user signs the orders on the phone first; they are sent when it arrives
             return await payment_signing.request_signature(
-                ctx, effects, ports, orders, f"{year:04d}-{month:02d}", f"user-{token}"
+                ctx, effects, ports, orders, f"{year:04d}-{month:02d}", f"user-{token}", way
             )
         lines = await send_orders(ctx, effects, ports, orders)
         lines.append(ctx.t("I will write here when the bank executes them."))

@@ -15,6 +15,7 @@ stateDiagram-v2
     signing --> signing: «Новая ссылка»
     signing --> done: the phone returned the signature → orders sent (sending → sent → executed)
     signing --> cancelled: «Отмена»
+    [*] --> done: «Сохранённым ключом» (a kept key, this use confirmed) → orders sent
 ```
 """
 
@@ -41,6 +42,7 @@ from dialogs.states import Flow
 SIGN = "pays"
 APP = "eGov mobile"
 ACTIONS = frozenset({"schk", "snew", "sno"})
+CHOICE = "schoice"  # Payment step: «На телефоне» or «Сохранённым ключом»
 NAMESPACE = "urn:asistent:payment-orders:1"
 
 
@@ -85,14 +87,33 @@ def _month(period: str) -> Any:
     return lambda lang: month_name(Translator(lang).t, int(period[5:]), int(period[:4]))
 
 
+def choice_reply(ctx: Ctx, token: str) -> Reply:
+    """With a kept key: the user chooses how to sign this very document (each use of the kept key is confirmed)."""
+    buttons = (
+        (
+            ctx.button(ctx.t("On my phone"), Flow.PAYMENT, "sph", token),
+            ctx.button(ctx.t("With the kept key"), Flow.PAYMENT, "skk", token),
+            ctx.button(ctx.t("Cancel"), Flow.PAYMENT, "no", token),
+        ),
+    )
+    text = ctx.t("How to sign? On your phone in {app}, or with the key you stored with me.", app=APP)
+    return Reply(text=text, buttons=buttons)
+
+
 async def request_signature(
-    ctx: Ctx, effects: EffectStore, ports: PaymentPorts, orders: list[Any], period: str, nonce: str
+    ctx: Ctx,
+    effects: EffectStore,
+    ports: PaymentPorts,
+    orders: list[Any],
+    period: str,
+    nonce: str,
+    way: str = "phone",
 ) -> list[Reply]:
-    """After «Да, оплатить» (the month claimed): the signature row and the eGov link."""
+    """After «Да, оплатить» (the month claimed): the signature row, then the eGov link or the kept key."""
     from core.payments import idempotency_key
     from dialogs.flows.payment import order_attempt
 
-    if ports.phone is None:
+    if (ports.kept if way == "kept" else ports.phone) is None:
         return [Reply(text=ctx.t("Signing is not connected yet, so I cannot send the orders."))]
     mine = await effects.of_user(ctx.user.user_id, "pay")
     keys = [idempotency_key(o, order_attempt(mine, o)) for o in orders]
@@ -107,8 +128,32 @@ async def request_signature(
     }
     row, created = await effects.begin(f"pays-{ctx.user.user_id}-{nonce}", ctx.user.user_id, SIGN, request, "signing")
     if created:
-        await effects.audit(ctx.user.user_id, "payment.confirmed", row, {"period": period, "orders": len(orders)})
+        details = {"period": period, "orders": len(orders), "way": way}
+        await effects.audit(ctx.user.user_id, "payment.confirmed", row, details)
+    if way == "kept" and row.status == "signing":
+        return await _sign_with_kept_key(ctx, effects, ports, row)
     return await new_link(ctx, effects, ports, row)
+
+
+async def _sign_with_kept_key(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, row: EffectRow) -> list[Reply]:
+    from dialogs.effects.ports import SignRefused
+
+    assert ports.kept is not None
+    iin = ctx.profile.iin if ctx.profile else None
+    try:
+        xml = str(row.request["xml"]).encode("utf-8")
+        signed = await ports.kept.sign(xml, _document(ctx.user.user_id, row, iin), ctx.store)
+    except SignRefused as exc:
+        await effects.audit(ctx.user.user_id, "payment.signature_refused", row, {"code": exc.code})
+        await effects.advance(row, "cancelled")
+        ctx.clear()
+        text = ctx.t("The kept key cannot sign this ({code}). Sign on your phone instead.", code=exc.code)
+        return [Reply(text=text)]
+    moved, what, lines = await _signed(effects, ports, row, signed, "kept", ctx.t, ctx.lang, "user")
+    if what != "done":
+        return [status_reply(ctx, moved)]
+    ctx.clear()
+    return [Reply(text="\n".join([*lines, ctx.t("I will write here when the bank executes them.")]), edit=True)]
 
 
 async def new_link(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, row: EffectRow) -> list[Reply]:
@@ -167,8 +212,6 @@ async def advance_signature(
 ) -> tuple[EffectRow, str, list[str]]:
     """If the phone returned the signature: the row ``done`` and the orders sent; ``pending`` / ``expired`` /
     ``moved`` otherwise (and the chat lines of the orders)."""
-    from core.payments import PaymentOrder
-    from dialogs.flows.payment import send_orders_as
 
     if row.status != "signing" or ports.phone is None:
         return row, row.status, []
@@ -178,12 +221,29 @@ async def advance_signature(
         return row, "pending", []
     if check.state != "signed" or check.signed_xml is None:
         return row, "expired", []
-    signed = check.signed_xml.decode("utf-8")
-    digest = hashlib.sha256(signed.encode("utf-8")).hexdigest()
-    moved = await effects.advance(row, "done", {"signed_xml": signed, "signed_digest": digest})
+    return await _signed(effects, ports, row, check.signed_xml, "phone", t, lang, actor)
+
+
+async def _signed(
+    effects: EffectStore,
+    ports: PaymentPorts,
+    row: EffectRow,
+    signed_xml: bytes,
+    way: str,
+    t: Any,
+    lang: Lang,
+    actor: str,
+) -> tuple[EffectRow, str, list[str]]:
+    """The signature is there: the row ``done`` (compare-and-set) and the orders sent with their usual keys."""
+    from core.payments import PaymentOrder
+    from dialogs.flows.payment import send_orders_as
+
+    signed = signed_xml.decode("utf-8")
+    digest = hashlib.sha256(signed_xml).hexdigest()
+    moved = await effects.advance(row, "done", {"signed_xml": signed, "signed_digest": digest, "way": way})
     if moved is None:
         return (await effects.get(row.key) or row), "moved", []
-    await effects.audit(row.user_id, "payment.signed", moved, {"way": "phone", "period": row.request["period"]}, actor)
+    await effects.audit(row.user_id, "payment.signed", moved, {"way": way, "period": row.request["period"]}, actor)
     orders = [PaymentOrder.from_json(dict(o)) for o in row.request["orders"]]
     lines = await send_orders_as(effects, ports, row.user_id, orders, t, lang, actor, signed_by=row.id)
     return moved, "done", lines

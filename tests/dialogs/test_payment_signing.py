@@ -25,14 +25,17 @@ from dialogs.services import (
     CorePlaces,
     CoreTaxes,
     EgovPhoneSigning,
+    KeptKeySigning,
     SandboxAccounts,
     default_interpreter,
 )
 from dialogs.testing import VALID_IIN, ScriptedChat
 from integrations.bank import LocalBank, ManualClock, SandboxBank
-from integrations.signing import CertificatePolicy, Pkcs12Signer
+from integrations.signing import CertificatePolicy, KeptKeySigner, Pkcs12Signer
 from integrations.signing.egov_mobile import EgovMobileService
 from integrations.signing.egov_mobile.phone import service_url_from
+from integrations.signing.kept_key import MemoryAudit
+from integrations.signing.vault import InMemoryKeyRepository, KeyVault
 from tests.dialogs.conftest import NOW, SECRET
 from tests.dialogs.test_payment_consent import ANNOUNCE, AUTO, DUE, give
 from tests.dialogs.test_payment_flow import LANGS, WORDS, Rig, effect_rows, ready_chat, to_offer
@@ -47,8 +50,8 @@ SIGN = {
 class Phone:
     """What eGov mobile does with the link: fetch the document, sign it with the user's key, send it back."""
 
-    def __init__(self, egov: EgovMobileService, signer: Pkcs12Signer) -> None:
-        self.egov, self.signer = egov, signer
+    def __init__(self, egov: EgovMobileService, signer: Pkcs12Signer, vault: KeyVault, p12: bytes) -> None:
+        self.egov, self.signer, self.vault, self.p12 = egov, signer, vault, p12
 
     def sign(self, reply: Reply) -> None:
         request_id = service_url_from(str(reply.meta["deep_link"])).rsplit("/", 1)[1]
@@ -65,7 +68,12 @@ def signing(database: Database) -> tuple[Rig, Phone]:
     bank = SandboxBank(clock=clock)
     policy = CertificatePolicy(clock=clock.now)
     egov = EgovMobileService("https://bot.example/egov", policy, clock=clock.now)
-    ports = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), EgovPhoneSigning(egov), sign_orders=True)
+    vault = KeyVault(b"k" * 32, InMemoryKeyRepository())
+    kept = KeptKeySigning(vault, KeptKeySigner(vault, policy, MemoryAudit()))
+    phone_signing = EgovPhoneSigning(egov)
+    ports = PaymentPorts(
+        BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone_signing, sign_orders=True, kept=kept
+    )
     services = EffectServices(
         interpreter=default_interpreter(),
         taxes=CoreTaxes(),
@@ -80,7 +88,8 @@ def signing(database: Database) -> tuple[Rig, Phone]:
         password="pw",
         not_after=dt.datetime(2027, 12, 31, tzinfo=dt.UTC),
     )
-    return Rig(clock, bank, ports, services, database), Phone(egov, Pkcs12Signer.from_pkcs12(p12, "pw", policy))
+    signer = Pkcs12Signer.from_pkcs12(p12, "pw", policy)
+    return Rig(clock, bank, ports, services, database), Phone(egov, signer, vault, p12)
 
 
 async def to_link(chat: ScriptedChat, lang: str) -> Reply:
@@ -215,3 +224,28 @@ async def test_a_confirmation_waiting_for_its_signature_holds_the_month(signing:
     orders = len(rig.bank._records)
     assert orders >= 3
     assert len(await effect_rows(rig.database)) == orders
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_the_kept_key_is_a_choice_confirmed_on_use(signing: tuple[Rig, Phone], lang: str) -> None:
+    rig, phone = signing
+    chat, user = await ready_chat(rig, lang)
+    await phone.vault.store(str(user), phone.p12, "pw")
+    await to_offer(chat, lang)
+    await chat.press(WORDS[lang]["pay"])
+    await chat.press(WORDS[lang]["yes"])
+    kept = {"ru": "Сохранённым", "kk": "Сақталған"}[lang]
+    assert any({"ru": "На телефоне", "kk": "Телефонда"}[lang] in b.text for b in chat.buttons)
+    button = next(b for b in chat.buttons if kept in b.text)
+    assert rig.bank._records == {}  # nothing before this use of the key is confirmed
+    await chat.press_payload(button.payload)
+    chat.expect(WORDS[lang]["sent"])
+    orders = len(rig.bank._records)
+    assert orders >= 3
+    await chat.press_payload(button.payload)  # a double tap: nothing twice
+    assert len(rig.bank._records) == orders
+    (sign_row,) = await effect_rows(rig.database, "pays")
+    assert (sign_row.result or {})["way"] == "kept"
+    async with rig.database.session() as session:
+        actions = [a.action for a in await storage.audit_of(session, user)]
+    assert actions.count("payment.signed") == 1
