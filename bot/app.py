@@ -246,7 +246,7 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     phone = EgovPhoneSigning(egov)
     keeper = SqlKeyKeeper(vault_master_key(settings, local=True), policy)  # the opt-in kept key (/key)
     filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, keeper, allow_test_iin=test_mode)
-    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone)
+    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone, kept=keeper)
     app = create_egov_app(egov)
     add_phone_simulator(app, egov, ca, policy)
     registration = local_registration(LOCAL_REGISTRATION_DELAY)  # clearly a sandbox: it plays the state register
