@@ -47,8 +47,8 @@ class ChatWorld(Protocol):
         that reached ``chat`` on its channel, as its person sees them."""
         ...
 
-    def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
-        """A fresh chat of the same person on another channel (Telegram ↔ WhatsApp) over the same database."""
+    async def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
+        """A fresh chat of the same person on the other channel (Telegram ↔ WhatsApp) over the same database."""
         ...
 
 

@@ -186,10 +186,12 @@ async def link_scenario(chat: ScriptedChat, lang: str) -> None:
     code = next((word for word in chat.text.replace("*", " ").split() if word.isdigit() and len(word) == 6), None)
     if code is None:
         raise ScriptError(f"no six-digit code in: {chat.text}")
-    other = world.other_chat(chat)
+    other = await world.other_chat(chat)
     await other.say(code)
-    await other.press(w["link_yes"])
-    other.expect(w["linked"])
+    # a new WhatsApp chat carries no language: the confirmation may come in the default (Russian) one
+    there = lang if _has_button(other, w["link_yes"]) else "ru"
+    await other.press(MORE[there]["link_yes"])
+    other.expect(w["linked"])  # linked: the account's language from now on
     told = _pushed(await world.pass_time(chat, dt.timedelta(seconds=1)))
     if w["linked_there"].lower() not in told:
         raise ScriptError(f"this chat was not told about the link: {told!r}")

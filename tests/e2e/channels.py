@@ -1,5 +1,6 @@
 """The three ways into the chat, each with local mode's world around it (``tests.e2e.world``): the bare engine, the
 Telegram stack (``tests.e2e.harness``) and the WhatsApp stack (``tests.bot.whatsapp.harness``), over one database.
+The other messenger's stack starts when a scenario asks for the person's chat there (linking).
 
 ``async with start_channel("whatsapp", database, tmp_path) as run: chat = run.chat("kk")`` gives a
 ``ScriptedChat`` of a new person of that channel, with ``chat.world`` set, ready for any scenario.
@@ -37,13 +38,16 @@ class ChannelRun:
 
     def chat(self, lang: str, name: str = "Айгүл") -> ScriptedChat:
         """A new person's chat on this channel."""
+        return self._chat_on(self.telegram or self.whatsapp, lang, name)
+
+    def _chat_on(self, stack: TelegramStack | WhatsAppStack | None, lang: str, name: str) -> ScriptedChat:
         self.made += 1
-        if self.telegram is not None:
-            person: Any = self.telegram.person(lang, name)
-            chat = self.telegram.chat(person)
-        elif self.whatsapp is not None:
-            person = self.whatsapp.person(lang, name)
-            chat = self.whatsapp.chat(person)
+        if isinstance(stack, TelegramStack):
+            person: Any = stack.person(lang, name)
+            chat = stack.chat(person)
+        elif isinstance(stack, WhatsAppStack):
+            person = stack.person(lang, name)
+            chat = stack.chat(person)
         else:
             engine = self.world.engine()
             chat = ScriptedChat(engine.handle, chat_id=str(700_000 + self.made), language_code=lang, now=NOW)
@@ -51,6 +55,19 @@ class ChannelRun:
         self.people[chat.chat_id] = person
         chat.world = self.world
         return chat
+
+    async def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
+        """The same person on the other messenger, through that messenger's own stack over the same database."""
+        if self.channel == "telegram":
+            if self.whatsapp is None:
+                self.whatsapp = await _whatsapp(self.world)
+            other = self._chat_on(self.whatsapp, chat.language_code or "ru", "Айгүл")
+        else:
+            if self.telegram is None:
+                self.telegram = await _telegram(self.world)
+            other = self._chat_on(self.telegram, chat.language_code or "ru", "Айгүл")
+        other.now = chat.now
+        return other
 
     # ---- Observer: what the outbox's sends look like to the person --------------------------------------------
 
@@ -74,6 +91,18 @@ class ChannelRun:
         return self.collected.since(chat, mark)
 
 
+async def _telegram(world: LocalWorld) -> TelegramStack:
+    stack = await TelegramStack.start(world.database, engine_factory=lambda _db: world.engine())
+    world.senders = [*world.senders, TelegramChannelSender(stack.bot)]
+    return stack
+
+
+async def _whatsapp(world: LocalWorld) -> WhatsAppStack:
+    stack = await WhatsAppStack.start(world.engine(), database=world.database, outbox=SqlOutbox(world.database))
+    world.senders = [*world.senders, stack.channel.sender()]
+    return stack
+
+
 @contextlib.asynccontextmanager
 async def start_channel(channel: str, database: Database, tmp_path: Path) -> AsyncIterator[ChannelRun]:
     """The channel's stack over ``database`` with local mode's world; closed on exit."""
@@ -81,14 +110,14 @@ async def start_channel(channel: str, database: Database, tmp_path: Path) -> Asy
     run = ChannelRun(channel, world)
     world.observer = run
     if channel == "telegram":
-        run.telegram = await TelegramStack.start(database, engine_factory=lambda _db: world.engine())
-        world.senders = [TelegramChannelSender(run.telegram.bot)]
+        run.telegram = await _telegram(world)
     elif channel == "whatsapp":
-        run.whatsapp = await WhatsAppStack.start(world.engine(), database=database, outbox=SqlOutbox(database))
-        world.senders = [run.whatsapp.channel.sender()]
+        run.whatsapp = await _whatsapp(world)
     else:
         run.collected = Collected("telegram")
         world.senders = [run.collected]
+    if channel != "engine":
+        world.other = run.other_chat
     try:
         yield run
     finally:

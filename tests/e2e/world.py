@@ -17,7 +17,7 @@ import datetime as dt
 import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -138,6 +138,8 @@ class LocalWorld:
     ca: SandboxCA
     senders: Sequence[ChannelSender] = ()
     observer: Observer | None = None
+    #: the person's chat on the other channel's stack (a channel run sets it); else a bare engine chat
+    other: Callable[[ScriptedChat], Awaitable[ScriptedChat]] | None = None
     ticked: list[str] = field(default_factory=list)
 
     @classmethod
@@ -178,7 +180,9 @@ class LocalWorld:
         chat.replies = pushed  # so ``chat.expect`` reads what was pushed
         return pushed
 
-    def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
+    async def other_chat(self, chat: ScriptedChat) -> ScriptedChat:
+        if self.other is not None:
+            return await self.other(chat)
         other: Channel = "whatsapp" if chat.channel == "telegram" else "telegram"
         engine = self.engine()
         return ScriptedChat(engine.handle, str(next(_OTHER_IDS)), other, chat.language_code, now=chat.now, world=self)
