@@ -242,7 +242,9 @@ class Engine:
         assert isinstance(event, TextEvent)
         active = self._flows.get(ctx.state.flow or "")
         if active is not None and ctx.state.step in active.secret_steps:
-            return await active.on_secret(ctx, event.text)  # a password: straight to its step, never parsed
+            secret = await active.on_secret(ctx, event.text)  # a password: straight to its step, never parsed
+            if secret is not None:
+                return secret
         linked = await self._link(ctx, event)
         if linked is not None:
             return linked

@@ -151,6 +151,13 @@ class SqlKeyKeeper:
         }
         await self._vault(store, KEPT_KEY_PURPOSE, meta).store(user_id, p12, password)
 
+    async def is_kept_password(self, store: object, user_id: str, text: str) -> bool:
+        try:
+            stored = await self._vault(store).load(user_id)
+        except SigningError:
+            return False
+        return hmac.compare_digest(stored.password.get_secret_value().encode(), text.encode())
+
     async def kept(self, store: object, user_id: str) -> KeyFacts | None:
         meta = await SqlKeyRepository(_session(store), KEPT_KEY_PURPOSE).meta_of(user_id)
         return _facts(meta) if meta is not None else None

@@ -52,6 +52,10 @@ class KeyKeeper(Protocol):
     async def keep(self, store: object, user_id: str, p12: bytes, password: str, facts: KeyFacts) -> None:
         """Seal the key and its password for signing (replacing a key kept before)."""
 
+    async def is_kept_password(self, store: object, user_id: str, text: str) -> bool:
+        """Whether ``text`` is the kept key's password (a password sent twice is deleted again, not parsed)."""
+        ...
+
     async def kept(self, store: object, user_id: str) -> KeyFacts | None:
         """The kept key's facts (read from the row's metadata: the key is not opened)."""
         ...
@@ -68,3 +72,5 @@ class KeyPorts:
     password_attempts: int = 3
     #: how long an uploaded file waits, sealed, for its password
     hold_for: dt.timedelta = dt.timedelta(minutes=15)
+    #: after the key is kept, a message within this time that repeats the password is deleted too
+    repeat_window: dt.timedelta = dt.timedelta(minutes=5)

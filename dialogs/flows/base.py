@@ -87,8 +87,9 @@ class FlowHandler:
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         return await self.start(ctx, None)
 
-    async def on_secret(self, ctx: Ctx, text: str) -> list[Reply]:
-        """The raw text of a message sent while a step in ``secret_steps`` waits."""
+    async def on_secret(self, ctx: Ctx, text: str) -> list[Reply] | None:
+        """The raw text of a message sent while a step in ``secret_steps`` waits; ``None`` when it turns out not
+        to be the secret (the engine then routes it as any message)."""
         return await self.start(ctx, None)
 
     async def on_file(self, ctx: Ctx, event: FileEvent) -> list[Reply] | None:

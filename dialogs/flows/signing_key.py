@@ -16,8 +16,10 @@ stateDiagram-v2
     intro --> file: «Понимаю, сохранить» (audited)
     file --> password: .p12 → sealed upload, message deleted
     password --> password: wrong password (attempts left), message deleted
-    password --> [*]: key sealed, «Ключ сохранён: ФИО, ИИН, до …» (key.stored)
+    password --> saved: key sealed, «Ключ сохранён: ФИО, ИИН, до …» (key.stored)
+    saved --> [*]: the next message: the password repeated → deleted again; anything else → routed as usual
     password --> [*]: refused (GOST, expired, test key, revoked, ИИН ≠ profile) or attempts spent: upload destroyed
+    kept --> intro: «Заменить ключ»
     kept --> delete: «Удалить ключ»
     delete --> [*]: «Да, удалить» → destroyed (key.destroyed)
 ```
@@ -26,6 +28,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 from dialogs.contract import Button, FileEvent, Reply
 from dialogs.effects.key_ports import KeyFacts, KeyPorts, KeyRefused
@@ -50,6 +53,7 @@ class Step:
     FILE = "file"
     PASSWORD = "password"  # noqa: S105 — a step name
     KEPT = "kept"
+    SAVED = "saved"  # just kept: the next message, if it repeats the password, is deleted too
     DELETE = "delete"
 
 
@@ -97,7 +101,7 @@ def facts_text(ctx: Ctx, facts: KeyFacts) -> str:
 
 class KeyFlow(FlowHandler):
     name = Flow.KEY
-    secret_steps = frozenset({Step.PASSWORD})
+    secret_steps = frozenset({Step.PASSWORD, Step.SAVED})
 
     # ---- entry ----
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
@@ -122,7 +126,12 @@ class KeyFlow(FlowHandler):
                 ),
             )
         )
-        buttons = ((ctx.button(ctx.t("Delete the key"), self.name, "del", token),),)
+        buttons = (
+            (
+                ctx.button(ctx.t("Replace the key"), self.name, "new", token),
+                ctx.button(ctx.t("Delete the key"), self.name, "del", token),
+            ),
+        )
         return [Reply(text=text, buttons=buttons)]
 
     def _ports(self, ctx: Ctx) -> KeyPorts | None:
@@ -206,6 +215,8 @@ class KeyFlow(FlowHandler):
             return [self._ask_file(ctx)]
         if action == "ack" and step in (Step.FILE, Step.PASSWORD):  # a double tap
             return [self.prompt(ctx) or self._ask_file(ctx)]
+        if action == "new" and step == Step.KEPT:  # a new key replaces the kept one once it passes every check
+            return [self._intro(ctx)]
         if action == "del" and step == Step.KEPT:
             ctx.go(self.name, Step.DELETE, token=arg)
             buttons = (
@@ -253,8 +264,10 @@ class KeyFlow(FlowHandler):
         return [self._ask_password(ctx, delete=True)]
 
     # ---- the password ----
-    async def on_secret(self, ctx: Ctx, text: str) -> list[Reply]:
+    async def on_secret(self, ctx: Ctx, text: str) -> list[Reply] | None:
         ports = self._ports(ctx)
+        if ctx.state.step == Step.SAVED:
+            return await self._repeated(ctx, ports, text)
         if ports is None:
             ctx.clear()
             return [self._unavailable(ctx, delete=True)]
@@ -287,12 +300,24 @@ class KeyFlow(FlowHandler):
         await ports.keeper.keep(ctx.store, user_id, p12, text, facts)
         details = {"serial": facts.serial, "not_after": facts.not_after.isoformat(), "test_key": facts.test_key}
         await self._finish(ctx, ports, "key.stored", details)
+        ctx.go(self.name, Step.SAVED, saved_at=ctx.now.isoformat())
         lines = (
             ctx.t("The key is saved: {facts}", facts=facts_text(ctx, facts)),
             ctx.t("I sign with it only the declaration, payment orders and ESF, after your confirmation each time."),
             ctx.t("To delete it: /key."),
         )
         return [Reply(text="\n".join(lines), buttons=menu.main_buttons(ctx), delete_incoming=True)]
+
+    async def _repeated(self, ctx: Ctx, ports: KeyPorts | None, text: str) -> list[Reply] | None:
+        """The message right after «Ключ сохранён»: the password sent again (the first one vanished from the chat,
+        so it may look lost) is deleted as well; anything else is an ordinary message (``None``)."""
+        saved_at = dt.datetime.fromisoformat(str(ctx.state.data.get("saved_at", "1970-01-01T00:00:00+00:00")))
+        ctx.clear()
+        if ports is None or ctx.now - saved_at > ports.repeat_window:
+            return None
+        if not await ports.keeper.is_kept_password(ctx.store, ctx.user.user_id, text):
+            return None
+        return [Reply(text=ctx.t("The key is already saved; I deleted the password again."), delete_incoming=True)]
 
     async def _refused(self, ctx: Ctx, ports: KeyPorts, exc: KeyRefused) -> list[Reply]:
         if exc.code == "bad_password":

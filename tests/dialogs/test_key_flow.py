@@ -391,7 +391,8 @@ async def test_cancel_keeps_nothing_and_the_settings_lead_here(rig: Rig) -> None
 def test_button_labels_fit_whatsapp() -> None:
     for lang in LANGS:
         t = Translator(lang).t  # type: ignore[arg-type]
-        for label in ("I understand, keep it", "Delete the key", "Yes, delete the key", "Signing key", "Cancel"):
+        labels = ("I understand, keep it", "Replace the key", "Delete the key", "Yes, delete the key", "Signing key")
+        for label in (*labels, "Cancel"):
             assert len(t(label)) <= 20, (lang, label, t(label))
 
 
@@ -415,3 +416,26 @@ async def test_a_failure_at_the_password_still_deletes_it(rig: Rig, monkeypatch:
     assert apology.delete_incoming
     assert "Traceback" not in apology.text
     assert RSA_PASSWORD not in apology.text
+
+
+async def test_a_password_sent_twice_is_deleted_again(rig: Rig) -> None:
+    """Telegram removes the password at once, so it may look lost and be sent again: the repeat is deleted too."""
+    chat, _ = await ready(rig, "ru")
+    await to_password(chat, "ru")
+    await chat.say(RSA_PASSWORD)
+    chat.expect("Ключ сохранён")
+    await chat.say(RSA_PASSWORD)
+    assert chat.replies[0].delete_incoming
+    chat.expect("пароль я снова удалил")
+    await chat.say(RSA_PASSWORD)  # the moment has passed: an ordinary message now
+    assert not any(r.delete_incoming for r in chat.replies)
+    await chat.say("/key")
+    await chat.press("Заменить ключ")
+    await chat.press("Понимаю, сохранить")
+    await chat.send_file("RSA256_test.p12", MIME, P12)
+    await chat.say(RSA_PASSWORD)
+    chat.expect("Ключ сохранён")
+    assert len(await secrets_rows(rig.database)) == 1
+    await chat.say("/deadlines")  # anything else right after is routed as usual
+    chat.expect("910.00")
+    assert not chat.replies[0].delete_incoming
