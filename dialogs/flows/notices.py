@@ -361,7 +361,7 @@ class NoticeFlow(FlowHandler):
             return outdated(ctx)
         if action == "py" and ctx.state.step == PAY:
             return await self._pay(ctx, effects, row)
-        if action == "sg" and ctx.state.step == DRAFT:
+        if action == "sg" and ctx.state.step in (DRAFT, SIGNING):  # a second tap: the status, not a second one
             return await self._sign(ctx, effects, row)
         return outdated(ctx)
 
