@@ -76,6 +76,9 @@ COMMANDS: dict[str, str] = {
     "esf": Flow.ESF,
 }
 
+#: commands that start their flow as this phrase would (the flow reads its intent and entities): one flow, two doors
+COMMAND_PHRASES: dict[str, str] = {"invoice": "выставить счёт"}
+
 #: single words that act as commands (menus the NLU has no intent for)
 WORD_COMMANDS: dict[str, str] = {
     "настройки": Flow.SETTINGS,
@@ -366,6 +369,8 @@ class Engine:
                 Reply(text=ctx.t("I do not know this command. Here is what I can do:")),
                 *await ctx.start(Flow.HELP),
             ]
+        if name in COMMAND_PHRASES:
+            return await ctx.start(flow, self._parse(COMMAND_PHRASES[name], ctx))
         return await ctx.start(flow)
 
     async def _cancel(self, ctx: Ctx) -> list[Reply]:

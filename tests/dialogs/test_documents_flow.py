@@ -236,6 +236,9 @@ async def test_list_search_and_pdf_again(engine: Engine, database: Database) -> 
     await chat.press("Выставить")
     await chat.say("/docs")
     chat.expect("Счёт № 1", "Альфа", "250 000")
+    await chat.say("/invoice")  # a new invoice: the buyer is asked (the ФИО is known now)
+    chat.expect("Кто покупатель?")
+    await chat.say("/docs")
     await chat.press("Счёт № 1")
     assert chat.replies[0].attachments
     await chat.press("Акт")  # the act from the re-sent invoice
