@@ -183,7 +183,9 @@ class KeyFlow(FlowHandler):
                 ctx.t("I will delete the file and the password from the chat at once."),
             )
         )
-        return Reply(text=text, delete_incoming=delete)
+        token = str(ctx.state.data.get("token", ""))
+        cancel = ((ctx.button(ctx.t("Cancel"), self.name, "no", token),),)
+        return Reply(text=text, buttons=cancel, delete_incoming=delete)
 
     def prompt(self, ctx: Ctx) -> Reply | None:
         if ctx.state.step == Step.FILE:

@@ -439,3 +439,13 @@ async def test_a_password_sent_twice_is_deleted_again(rig: Rig) -> None:
     await chat.say("/deadlines")  # anything else right after is routed as usual
     chat.expect("910.00")
     assert not chat.replies[0].delete_incoming
+
+
+async def test_cancel_at_the_password_destroys_the_upload(rig: Rig) -> None:
+    chat, _ = await ready(rig, "ru")
+    await to_password(chat, "ru")
+    await chat.press("Отмена")
+    chat.expect("Ключ не сохранён")
+    assert await secrets_rows(rig.database) == []
+    await chat.say(RSA_PASSWORD)  # no longer awaited: an ordinary message
+    assert not chat.replies[0].delete_incoming
