@@ -119,7 +119,7 @@ class DocumentFlow(FlowHandler):
         if found is None:
             return [Reply(text=ctx.t("Documents from the chat are not connected yet. Please try again later."))]
         ports, book = found
-        if parse is None:  # /docs, /invoice, the menu: the list with «new invoice» / «new waybill»
+        if parse is None:  # /docs: the list with «new invoice» / «new waybill» (/invoice comes as a phrase)
             return await document_list.show(ctx, book, {}, 0, with_new=True)
         text = parse["text"]
         kind = entity(parse, "document_type")
