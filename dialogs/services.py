@@ -326,11 +326,12 @@ class BankAdapter:
         reasons = tuple((r.code, r.text_ru, r.text_kk) for r in found.reasons)
         return BankAnswer(found.id, found.number, str(found.state), reasons)
 
-    async def send(self, order: Any, idempotency_key: str) -> BankAnswer:
+    async def send(self, order: Any, idempotency_key: str, signature: bytes | None = None) -> BankAnswer:
         from integrations.bank import BankError
 
         try:
-            return self._answer(await self.bank.send(order, idempotency_key))
+            signed = {"signature": signature} if signature is not None else {}
+            return self._answer(await self.bank.send(order, idempotency_key, **signed))
         except BankError as exc:
             if exc.code in ("transport", "server"):
                 raise EffectUnavailable(exc.code) from None

@@ -125,7 +125,9 @@ class BankAnswer:
 class BankPort(Protocol):
     """The bank: send an order with an idempotency key, read its status. ``EffectUnavailable`` when down."""
 
-    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankAnswer: ...
+    async def send(self, order: PaymentOrder, idempotency_key: str, signature: bytes | None = None) -> BankAnswer:
+        """``signature``: the payer's signed document covering the order (``payment_signing``), when there is one."""
+        ...
 
     async def status(self, order_id: str) -> BankAnswer: ...
 

@@ -123,8 +123,11 @@ async def advance_payment(
 
     if row.status == "sending":
         order = PaymentOrder.from_json(dict(row.request["order"]))
-        try:
-            answer = await ports.bank.send(order, row.key)
+        signed = str(row.request.get("signed_xml") or "")
+        try:  # with the signed document when the orders were signed (the same one on every resend)
+            answer = await (
+                ports.bank.send(order, row.key, signed.encode()) if signed else ports.bank.send(order, row.key)
+            )
         except EffectUnavailable:
             return row, "unavailable"
         status = answer.state if answer.state in ("executed", "rejected") else "sent"
@@ -387,6 +390,7 @@ async def send_orders_as(
     lang: Lang,
     actor: str = "user",
     signed_by: int | None = None,
+    signed_xml: str | None = None,
 ) -> list[str]:
     """``send_orders`` for a user outside a chat event (the automatic payment's tick, ``actor="system"``);
     ``signed_by`` is the signature row that covers these orders (``payment_signing``)."""
@@ -403,6 +407,7 @@ async def send_orders_as(
             "order": order.to_json(),
             "attempt": attempt,
             **({"signed_by": signed_by} if signed_by is not None else {}),
+            **({"signed_xml": signed_xml} if signed_xml else {}),
         }
         row, created = await effects.begin(idempotency_key(order, attempt), user_id, KIND, request, "sending")
         if created:

@@ -245,7 +245,9 @@ async def _signed(
         return (await effects.get(row.key) or row), "moved", []
     await effects.audit(row.user_id, "payment.signed", moved, {"way": way, "period": row.request["period"]}, actor)
     orders = [PaymentOrder.from_json(dict(o)) for o in row.request["orders"]]
-    lines = await send_orders_as(effects, ports, row.user_id, orders, t, lang, actor, signed_by=row.id)
+    lines = await send_orders_as(
+        effects, ports, row.user_id, orders, t, lang, actor, signed_by=row.id, signed_xml=signed
+    )
     return moved, "done", lines
 
 

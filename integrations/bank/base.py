@@ -190,8 +190,9 @@ class BadRequestError(BankError):
 class Bank(Protocol):
     """Send an order (idempotent by key), read its status, read a statement."""
 
-    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankOrder:
-        """Send ``order``; the same key always returns the same bank order and never debits twice."""
+    async def send(self, order: PaymentOrder, idempotency_key: str, signature: bytes | None = None) -> BankOrder:
+        """Send ``order``; the same key always returns the same bank order and never debits twice. ``signature``:
+        the payer's signed document covering the order (XMLDSig), for a bank that requires one."""
         ...
 
     async def status(self, order_id: str) -> BankOrder: ...

@@ -8,6 +8,7 @@ response never makes a second payment: the retry returns the same bank order.
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,8 @@ from integrations.bank.base import (
 )
 from integrations.bank.sandbox import SandboxBank
 from integrations.common.http import TRANSPORT_ERRORS, JsonServiceClient, error_fields
+
+SIGNATURE_FIELD = "signature_base64"  # next to the order's fields in POST /v1/orders
 
 
 class HttpBank(JsonServiceClient):
@@ -45,9 +48,11 @@ class HttpBank(JsonServiceClient):
             raise BadRequestError(code, message)
         raise BankError("server" if status >= 500 else code, message or f"HTTP {status}")
 
-    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankOrder:
+    async def send(self, order: PaymentOrder, idempotency_key: str, signature: bytes | None = None) -> BankOrder:
         headers = {"Idempotency-Key": idempotency_key}
         body = order.to_json()
+        if signature is not None:  # the payer's signed document, base64 (``server.py`` takes it off the order)
+            body = {**body, SIGNATURE_FIELD: base64.b64encode(signature).decode("ascii")}
         for attempt in range(1, self._attempts + 1):
             try:
                 return BankOrder.from_json(await self._call("POST", "/v1/orders", json=body, headers=headers))
@@ -77,8 +82,8 @@ class LocalBank:
     def __init__(self, sandbox: SandboxBank) -> None:
         self.sandbox = sandbox
 
-    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankOrder:
-        return self.sandbox.send(order.to_json(), idempotency_key)
+    async def send(self, order: PaymentOrder, idempotency_key: str, signature: bytes | None = None) -> BankOrder:
+        return self.sandbox.send(order.to_json(), idempotency_key, signature)
 
     async def status(self, order_id: str) -> BankOrder:
         return self.sandbox.status(order_id)

@@ -13,11 +13,17 @@ Idempotency: a key seen before returns the same order (same id, no second debit)
 with another date or number; the same key with a different payment (amount, accounts, persons…) is
 ``IdempotencyConflictError``. An identical order under a new key (same payer, number, date, amount, beneficiary,
 KNP) while the first is not rejected is a duplicate: it is recorded and rejected at once with ``duplicate``.
+
+Signatures: a sandbox made with ``verify_signature`` (the signed XML → the signer's ИИН, or ``None`` when the
+signature does not verify) requires every order to come with the payer's signed document: no signature, a signature
+that does not verify, a signer other than the payer, or a document that does not name this order (its idempotency
+key and substance digest) → recorded and rejected at once with ``unsigned`` / ``bad_signature``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -42,6 +48,14 @@ UNKNOWN_ACCOUNT = RejectReason(
     "payer_account_unknown",
     "Счёт плательщика не найден в банке или принадлежит другому ИИН.",
     "Төлеушінің шоты банкте табылмады немесе басқа ЖСН-ге тиесілі.",
+)
+
+
+UNSIGNED = RejectReason("unsigned", "Поручение не подписано плательщиком.", "Тапсырмаға төлеуші қол қоймаған.")
+BAD_SIGNATURE = RejectReason(
+    "bad_signature",
+    "Подпись поручения не прошла проверку или поставлена не плательщиком.",
+    "Тапсырманың қолтаңбасы тексеруден өтпеді немесе оны төлеуші қоймаған.",
 )
 
 
@@ -105,8 +119,10 @@ class SandboxBank:
         confirm_delay: dt.timedelta = dt.timedelta(minutes=1),
         start_delay: dt.timedelta = dt.timedelta(minutes=1),
         execute_delay: dt.timedelta = dt.timedelta(minutes=5),
+        verify_signature: Callable[[bytes], str | None] | None = None,
     ) -> None:
         self._clock = clock or SystemClock()
+        self._verify = verify_signature
         self._delays = (confirm_delay, start_delay, execute_delay)
         self._accounts: dict[str, _Account] = {}
         self._records: dict[str, _Record] = {}
@@ -130,8 +146,9 @@ class SandboxBank:
             raise UnknownOrderError("unknown_account", f"нет счёта {iban}") from None
 
     # orders -------------------------------------------------------------------------------------------------------
-    def send(self, raw: dict[str, Any], idempotency_key: str) -> BankOrder:
-        """Accept an order in its JSON form (``PaymentOrder.to_json``) under ``idempotency_key``."""
+    def send(self, raw: dict[str, Any], idempotency_key: str, signature: bytes | None = None) -> BankOrder:
+        """Accept an order in its JSON form (``PaymentOrder.to_json``) under ``idempotency_key``, with the payer's
+        signed document when the sandbox requires signatures."""
         if not idempotency_key or len(idempotency_key) > MAX_KEY or not idempotency_key.isprintable():
             raise BadRequestError("bad_key", f"Idempotency-Key: 1–{MAX_KEY} printable characters")
         try:
@@ -148,14 +165,29 @@ class SandboxBank:
         now = self._clock.now()
         number = f"BK{len(self._records) + 1:08d}"
         record = _Record(number, idempotency_key, print_, order, [(OrderState.CREATED, now)])
-        original = self._live_duplicate(order)
-        if original is not None:
+        refused = self._signature_problem(order, idempotency_key, signature)
+        original = self._live_duplicate(order) if refused is None else None
+        if refused is not None:
+            record.history.append((OrderState.REJECTED, now))
+            record.reasons = (refused,)
+        elif original is not None:
             record.history.append((OrderState.REJECTED, now))
             record.reasons = (duplicate_reason(original.id),)
             record.duplicate_of = original.id
         self._records[record.id] = record
         self._by_key[idempotency_key] = record
         return record.view()
+
+    def _signature_problem(self, order: PaymentOrder, key: str, signature: bytes | None) -> RejectReason | None:
+        if self._verify is None:
+            return None
+        if not signature:
+            return UNSIGNED
+        signer = self._verify(signature)
+        names_it = f'key="{key}"'.encode() in signature and substance_digest(order).encode() in signature
+        if signer is None or signer != order.payer.idn or not names_it:
+            return BAD_SIGNATURE
+        return None
 
     def _live_duplicate(self, order: PaymentOrder) -> _Record | None:
         key = _duplicate_key(order)

@@ -1,6 +1,7 @@
 """The sandbox bank over HTTP (aiohttp): the protocol ``HttpBank`` speaks.
 
-    POST /v1/orders                      body: ``PaymentOrder.to_json()``; header Idempotency-Key → 200 bank order
+    POST /v1/orders                      body: ``PaymentOrder.to_json()`` (+ ``signature_base64``: the payer's
+                                         signed document); header Idempotency-Key → 200 bank order
                                          (the same one for a repeated key); 400 bad key/order; 409 key reused
     GET  /v1/orders/{id}                 → 200 bank order; 404 unknown
     GET  /v1/accounts/{iban}/statement?from=YYYY-MM-DD&to=YYYY-MM-DD → 200 statement; 400 bad dates; 404 unknown
@@ -12,6 +13,7 @@ Errors are JSON ``{"error": code, "message": text}``. Run locally: ``python -m i
 from __future__ import annotations
 
 import argparse
+import base64
 import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
@@ -41,12 +43,25 @@ async def _json(request: web.Request) -> Any:
         raise BadRequestError("bad_json", "body is not JSON") from None
 
 
+def _signature(value: Any) -> bytes | None:
+    """The payer's signed document sent next to the order (base64), if any."""
+    if value is None:
+        return None
+    try:
+        return base64.b64decode(str(value), validate=True)
+    except ValueError:
+        raise BadRequestError("bad_signature", "signature_base64 is not base64") from None
+
+
 async def send(request: web.Request) -> web.Response:
     try:
         raw = await _json(request)
         if not isinstance(raw, dict):
             raise BadRequestError("bad_order", "the order must be a JSON object")
-        found = request.app[SANDBOX].send(raw, request.headers.get("Idempotency-Key", ""))
+        signature = _signature(raw.pop("signature_base64", None))
+        key = request.headers.get("Idempotency-Key", "")
+        bank = request.app[SANDBOX]
+        found = bank.send(raw, key, signature) if signature is not None else bank.send(raw, key)
     except BadRequestError as exc:
         return _error(400, exc.code, exc.message)
     except IdempotencyConflictError as exc:

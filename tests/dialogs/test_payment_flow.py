@@ -79,11 +79,11 @@ class FlakyBank:
         self.inner = inner
         self.calls = 0
 
-    async def send(self, order: PaymentOrder, idempotency_key: str) -> BankAnswer:
+    async def send(self, order: PaymentOrder, idempotency_key: str, signature: bytes | None = None) -> BankAnswer:
         self.calls += 1
         if self.calls == 1:
             raise RuntimeError("crash inside the bank call")
-        return await self.inner.send(order, idempotency_key)
+        return await self.inner.send(order, idempotency_key, signature)
 
     async def status(self, order_id: str) -> BankAnswer:
         return await self.inner.status(order_id)

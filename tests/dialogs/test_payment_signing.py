@@ -16,6 +16,7 @@ from core.storage import Database, OutboxMessage
 from dialogs.contract import Reply
 from dialogs.effects.consent_ticks import consent_tick
 from dialogs.effects.ports import EffectServices, PaymentPorts
+from dialogs.effects.ticks import poll_payments
 from dialogs.flows.payment_signing import poll_payment_signatures
 from dialogs.payloads import PayloadCodec
 from dialogs.services import (
@@ -31,7 +32,7 @@ from dialogs.services import (
 )
 from dialogs.testing import VALID_IIN, ScriptedChat
 from integrations.bank import LocalBank, ManualClock, SandboxBank
-from integrations.signing import CertificatePolicy, KeptKeySigner, Pkcs12Signer
+from integrations.signing import CertificatePolicy, KeptKeySigner, Pkcs12Signer, verify_xml
 from integrations.signing.egov_mobile import EgovMobileService
 from integrations.signing.egov_mobile.phone import service_url_from
 from integrations.signing.kept_key import MemoryAudit
@@ -65,8 +66,13 @@ class Phone:
 @pytest.fixture
 def signing(database: Database) -> tuple[Rig, Phone]:
     clock = ManualClock(NOW)
-    bank = SandboxBank(clock=clock)
     policy = CertificatePolicy(clock=clock.now)
+
+    def signer_of(signed: bytes) -> str | None:  # the sandbox bank verifies the payer's signature on every order
+        found = verify_xml(signed, policy)
+        return found.signer.iin if found.valid and found.signer is not None else None
+
+    bank = SandboxBank(clock=clock, verify_signature=signer_of)
     egov = EgovMobileService("https://bot.example/egov", policy, clock=clock.now)
     vault = KeyVault(b"k" * 32, InMemoryKeyRepository())
     kept = KeptKeySigning(vault, KeptKeySigner(vault, policy, MemoryAudit()))
@@ -122,6 +128,11 @@ async def test_orders_are_signed_on_the_phone_before_the_bank(signing: tuple[Rig
     chat.expect(WORDS[lang]["sent"])
     orders = len(rig.bank._records)
     assert orders >= 3
+    assert all(r.reasons == () for r in rig.bank._records.values())  # the bank verified each order's signature
+    rig.clock.advance(dt.timedelta(minutes=30))
+    async with rig.database.transaction() as session:
+        await poll_payments(session, rig.clock.now(), rig.ports)
+    assert {p.status for p in await effect_rows(rig.database)} == {"executed"}
     await chat.press_payload(check.payload)  # a double tap: the status, nothing twice
     assert await chat.redeliver() == []
     async with rig.database.transaction() as session:  # the tick after the button: nothing left to do
@@ -249,3 +260,18 @@ async def test_the_kept_key_is_a_choice_confirmed_on_use(signing: tuple[Rig, Pho
     async with rig.database.session() as session:
         actions = [a.action for a in await storage.audit_of(session, user)]
     assert actions.count("payment.signed") == 1
+
+
+async def test_the_bank_refuses_an_order_without_the_payers_signature(signing: tuple[Rig, Phone]) -> None:
+    """The sandbox bank that requires signatures: an unsigned order (signing switched off in the chat) is rejected
+    at once with «не подписано», told to the user, nothing debited."""
+    rig, _ = signing
+    rig.ports.sign_orders = False
+    chat, _ = await ready_chat(rig, "ru")
+    await to_offer(chat, "ru")
+    await chat.press(WORDS["ru"]["pay"])
+    await chat.press(WORDS["ru"]["yes"])
+    chat.expect("Банк отклонил", "не подписано")
+    assert rig.bank._records
+    assert all(r.reasons[0].code == "unsigned" for r in rig.bank._records.values())
+    assert {p.status for p in await effect_rows(rig.database)} == {"rejected"}
