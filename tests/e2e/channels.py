@@ -104,9 +104,12 @@ async def _whatsapp(world: LocalWorld) -> WhatsAppStack:
 
 
 @contextlib.asynccontextmanager
-async def start_channel(channel: str, database: Database, tmp_path: Path) -> AsyncIterator[ChannelRun]:
-    """The channel's stack over ``database`` with local mode's world; closed on exit."""
-    world = LocalWorld.create(database, tmp_path / "var")
+async def start_channel(
+    channel: str, database: Database, tmp_path: Path, *, test_mode: bool = False
+) -> AsyncIterator[ChannelRun]:
+    """The channel's stack over ``database`` with local mode's world (``test_mode``: ``ALLOW_TEST_KEYS``); closed on
+    exit."""
+    world = LocalWorld.create(database, tmp_path / "var", test_mode=test_mode)
     run = ChannelRun(channel, world)
     world.observer = run
     if channel == "telegram":

@@ -13,26 +13,51 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import dialogs.scenarios
-from core.storage import Database
+from core import storage
+from core.storage import Database, find_binding
 from dialogs.scenarios.core import JOURNEY, Scenario, onboarding_scenario
-from tests.e2e.channels import CHANNELS, start_channel
+from dialogs.testing import ScriptedChat
+from tests.e2e.channels import CHANNELS, ChannelRun, start_channel
 
 LANGS = ("ru", "kk")
 
 #: another area's scenario known to fail for a reason in that area's flow: (module, channel or "*") → reason
 KNOWN_FAILURES: dict[tuple[str, str], str] = {}
-#: areas whose scenario starts from a new chat (it onboards itself); the others run after ``onboarding_scenario``
-FRESH = frozenset({"registration"})
-#: areas whose scenario needs what a channel run does not give it → why (its own tests run it)
-NOT_HERE = {
-    "keys": "needs the NCA test key file and password, test mode and the test ИИН in the profile "
-    "(tests/dialogs/test_key_flow.py runs it)",
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What an area's scenario needs beyond an onboarded chat of local mode (see each scenario's docstring)."""
+
+    onboard: bool = True  # False: it starts from a new chat and onboards itself
+    test_mode: bool = False  # ALLOW_TEST_KEYS: the NCA test keys and the test ИИН accepted
+    prepare: Callable[[ChannelRun, ScriptedChat], Awaitable[dict[str, Any]]] | None = None  # → its keyword args
+
+
+async def _nca_test_key(run: ChannelRun, chat: ScriptedChat) -> dict[str, Any]:
+    """The profile carries the NCA test key's ИИН (test data: it cannot be typed in); the key file and password."""
+    from tests.integrations.signing.keys import RSA_PASSWORD, TEST_IIN, VALID_SIGN
+
+    if not VALID_SIGN.exists():
+        pytest.skip(f"the NCA test key is missing: {VALID_SIGN}")
+    async with run.world.database.transaction() as session:
+        binding = await find_binding(session, chat.channel, chat.chat_id)
+        assert binding is not None
+        await storage.update_profile(session, binding.user_id, iin=TEST_IIN, allow_test_iin=True)
+    return {"p12": VALID_SIGN.read_bytes(), "password": RSA_PASSWORD}
+
+
+NEEDS: dict[str, Needs] = {
+    "registration": Needs(onboard=False),
+    "keys": Needs(test_mode=True, prepare=_nca_test_key),
 }
 
 
@@ -80,8 +105,6 @@ def _other_params() -> list[Any]:
         for channel in CHANNELS:
             reason = KNOWN_FAILURES.get((area, channel)) or KNOWN_FAILURES.get((area, "*"))
             marks = [pytest.mark.xfail(reason=reason, strict=False)] if reason else []
-            if area in NOT_HERE:
-                marks = [pytest.mark.skip(reason=NOT_HERE[area])]
             params.append(pytest.param(channel, scenario, id=f"{name}-{channel}", marks=marks))
     return params or [pytest.param("engine", None, id="none", marks=pytest.mark.skip(reason="no area scenarios yet"))]
 
@@ -91,9 +114,11 @@ def _other_params() -> list[Any]:
 async def test_every_areas_scenario_on_every_channel(
     channel: str, scenario: Scenario, lang: str, sqlite_db: Database, tmp_path: Path
 ) -> None:
-    """Each area's scenario on a fresh, onboarded person of the channel."""
-    async with start_channel(channel, sqlite_db, tmp_path) as run:
+    """Each area's scenario on a fresh person of the channel, onboarded unless it onboards itself."""
+    needs = NEEDS.get(scenario.__module__.rsplit(".", 1)[-1], Needs())
+    async with start_channel(channel, sqlite_db, tmp_path, test_mode=needs.test_mode) as run:
         chat = run.chat(lang)
-        if scenario.__module__.rsplit(".", 1)[-1] not in FRESH:
+        if needs.onboard:
             await onboarding_scenario(chat, lang)
-        await scenario(chat, lang)
+        extra = await needs.prepare(run, chat) if needs.prepare is not None else {}
+        await scenario(chat, lang, **extra)

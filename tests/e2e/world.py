@@ -73,11 +73,12 @@ class Collected:
         return list(self.sent.get(chat.chat_id, [])[int(mark) :])
 
 
-def build_sandboxes(data_dir: Path) -> tuple[LocalSandboxes, ManualClock]:
+def build_sandboxes(data_dir: Path, *, test_mode: bool = False) -> tuple[LocalSandboxes, ManualClock]:
     """Local mode's sandboxes with every clock on one manual clock at ``NOW`` (the sandbox CA made at ``NOW`` too,
     so its certificates hold on that clock whatever the day the suite runs)."""
     _sandbox_ca_at_now(data_dir)
-    sandboxes = local_sandboxes(Settings(_env_file=None, DATA_DIR=data_dir))  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, DATA_DIR=data_dir, ALLOW_TEST_KEYS=test_mode)  # type: ignore[call-arg]
+    sandboxes = local_sandboxes(settings)
     clock = ManualClock(NOW)
     effects = sandboxes.effects
     effects.cabinet.clock = clock
@@ -143,8 +144,8 @@ class LocalWorld:
     ticked: list[str] = field(default_factory=list)
 
     @classmethod
-    def create(cls, database: Database, data_dir: Path) -> LocalWorld:
-        sandboxes, clock = build_sandboxes(data_dir)
+    def create(cls, database: Database, data_dir: Path, *, test_mode: bool = False) -> LocalWorld:
+        sandboxes, clock = build_sandboxes(data_dir, test_mode=test_mode)
         return cls(database, sandboxes, clock, services_of(sandboxes), _shared_ca())
 
     def engine(self) -> Engine:
