@@ -49,6 +49,7 @@ class ProfileData:
     onboarded: bool = False
     onboarded_on: dt.date | None = None  # obligations due before it get no reminders
     reminders: bool = True  # the user's consent to proactive reminders (asked in onboarding)
+    registered_on: dt.date | None = None  # the ИП's start date from the register: earlier periods owe nothing
 
 
 @dataclass(slots=True)

@@ -34,6 +34,7 @@ from dialogs.effects.ports import (
 from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.i18n import Lang
 from dialogs.keyword_nlu import KeywordInterpreter
+from dialogs.periods import period_end
 from dialogs.ports import (
     ConsultAnswer,
     Interpreter,
@@ -67,7 +68,11 @@ class CoreCalendar:
     def obligations(self, profile: ProfileData, start: dt.date, end: dt.date) -> list[ObligationDue]:
         if profile.regime is None:
             return []
-        return list(_obligations(profile.regime, profile.employees, start, end))
+        found = _obligations(profile.regime, profile.employees, start, end)
+        if profile.registered_on is None:
+            return list(found)
+        # an ИП registered through us owes nothing for a period that ended before the register's start date
+        return [o for o in found if (period_end(o.period) or profile.registered_on) >= profile.registered_on]
 
 
 @lru_cache(maxsize=1024)

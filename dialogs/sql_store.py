@@ -116,6 +116,7 @@ class SqlStore:
             onboarded=row.onboarded_at is not None,
             onboarded_on=kz_today(row.onboarded_at) if row.onboarded_at else None,
             reminders=row.proactive_opt_in,
+            registered_on=row.registered_on,
         )
 
     async def save_profile(self, user_id: str, profile: ProfileData) -> None:
@@ -131,6 +132,7 @@ class SqlStore:
             "employees": profile.employees,
             "birth_date": birth,
             "proactive_opt_in": profile.reminders,
+            "registered_on": profile.registered_on,
         }
         if profile.onboarded and row.onboarded_at is None:
             day = profile.onboarded_on

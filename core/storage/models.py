@@ -91,6 +91,8 @@ class Profile(Base):
     disability_group: Mapped[int | None] = mapped_column(SmallInteger, default=None)
     proactive_opt_in: Mapped[bool] = mapped_column(Boolean, default=False)
     onboarded_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    # the ИП's start date from the state register when registered through us (periods before it owe nothing)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date, default=None)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -20,6 +20,7 @@ TEST_IINS = frozenset({"123456789011", "123456789012", "123456789021"})
 PROFILE_FIELDS = frozenset(
     {
         "iin",
+        "registered_on",
         "full_name",
         "regime",
         "place_id",

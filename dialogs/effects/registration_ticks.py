@@ -21,24 +21,11 @@ from dialogs.effects.registration_ports import RegistrationPorts
 from dialogs.effects.store import EffectRow, EffectStore
 from dialogs.effects.ticks import PollReport, _each
 from dialogs.i18n import Lang, Translator
+from dialogs.periods import period_end
 from dialogs.ports import REGIMES, Calendar, ObligationDue, ProfileData, Store
 
 KIND = "ipreg"
 OBLIGATIONS_AHEAD_DAYS = 92  # as onboarding: the reminder scheduler keeps extending it
-
-
-def period_end(period: str) -> dt.date | None:
-    """The last day of a calendar period ``2026-11`` / ``2026-H2`` / ``2026-Q4`` / ``2026``; ``None`` when unknown."""
-    try:
-        year = int(period[:4])
-        rest = period[5:]
-        if not rest:
-            return dt.date(year, 12, 31)
-        last_month = int(rest[1:]) * (6 if rest[0] == "H" else 3) if rest[0] in "HQ" else int(rest)
-        following = dt.date(year + last_month // 12, last_month % 12 + 1, 1)
-    except (ValueError, IndexError):
-        return None
-    return following - dt.timedelta(days=1)
 
 
 def since_registration(obligations: list[ObligationDue], registered_on: dt.date) -> list[ObligationDue]:
@@ -58,6 +45,7 @@ def profile_from(request: dict[str, Any], registered_on: dt.date) -> ProfileData
         onboarded=True,
         onboarded_on=registered_on,
         reminders=bool(request.get("reminders", True)),
+        registered_on=registered_on,
     )
 
 

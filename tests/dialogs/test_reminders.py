@@ -166,3 +166,19 @@ async def test_already_done_stops_reminders(services: Services) -> None:
     assert await tick(db, at_local(DUE, 11)) == 0
     await chat.press_payload(done.payload)
     chat.expect("жұмыс істемейді")  # already done: the button is no longer active
+
+
+def test_a_period_before_the_registration_owes_nothing() -> None:
+    """An ИП registered through us on 1 December owes no November social payments (due 25 December); one who came
+    to us already registered (no ``registered_on``) does."""
+    from dialogs.ports import ProfileData
+    from dialogs.services import CoreCalendar
+
+    start, end = dt.date(2026, 12, 1), dt.date(2026, 12, 31)
+    existing = ProfileData(iin="900101300007", regime="simplified", onboarded=True)
+    registered = ProfileData(
+        iin="900101300007", regime="simplified", onboarded=True, registered_on=dt.date(2026, 12, 1)
+    )
+    assert "2026-11" in {o.period for o in CoreCalendar().obligations(existing, start, end)}
+    periods = {o.period for o in CoreCalendar().obligations(registered, start, end)}
+    assert "2026-11" not in periods
