@@ -181,12 +181,29 @@ def period_range(value: str | None) -> tuple[dt.date, dt.date] | None:
     return dt.date(year, first, 1), end
 
 
-def parse_bank(text: str) -> tuple[str, str | None]:
-    """«KZ86 125K ZT50 0410 0100 KCJBKZKX» → (IBAN, BIC); ``DocumentInputError`` when the IBAN is not valid."""
+def parse_bank(text: str, on: dt.date) -> tuple[str, str | None]:
+    """«KZ86 125K ZT50 0410 0100 KCJBKZKX» → (IBAN, BIC); ``DocumentInputError`` when the IBAN is not valid or the
+    BIC is not the bank's. Without a BIC it comes from the bank code in the IBAN (characters 5–7) where the dated
+    parameter ``payment_codes.bic_by_bank_code`` knows it."""
     compact = re.sub(r"[\s\-]", "", text).upper()
     if not compact.startswith("KZ") or len(compact) < 20:
         raise DocumentInputError("iban")
     iban = normalise_iban(compact[:20])
     assert iban is not None
     rest = compact[20:]
-    return iban, normalise_bic(rest) if rest else None
+    bic = normalise_bic(rest) if rest else None
+    known = _bic_of(iban, on)
+    if bic is not None and known is not None and bic != known:
+        raise DocumentInputError("bic")
+    return iban, bic or known
+
+
+def _bic_of(iban: str, on: dt.date) -> str | None:
+    from core.rules.loader import ParameterError, parameters
+
+    try:
+        table = parameters().value("payment_codes.bic_by_bank_code", on)
+    except ParameterError:
+        return None
+    found = table.get(iban[4:7]) if isinstance(table, dict) else None
+    return str(found) if found else None

@@ -304,16 +304,13 @@ class DocumentFlow(FlowHandler):
                 data["bank_asked"] = True
                 return await self._next(ctx, book)
             try:
-                iban, bic = parse_bank(answer)
-            except DocumentInputError:
-                return [
-                    Reply(
-                        text=ctx.t(
-                            "This does not look like an account number: 20 characters from KZ. Please check it."
-                        )
-                    ),
-                    self._again(ctx),
-                ]
+                iban, bic = parse_bank(answer, ctx.today)
+            except DocumentInputError as exc:
+                if str(exc).startswith("bic"):
+                    text = ctx.t("The BIC is not this account's bank. Send the account alone: I will add the BIC.")
+                else:
+                    text = ctx.t("This does not look like an account number: 20 characters from KZ. Please check it.")
+                return [Reply(text=text), self._again(ctx)]
             data.update(iban=iban, bic=bic, bank_asked=True)
             return await self._next(ctx, book)
         if step == Step.DATE:

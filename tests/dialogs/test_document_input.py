@@ -104,8 +104,13 @@ def test_periods() -> None:
 
 
 def test_bank_account() -> None:
-    assert parse_bank("KZ86 125K ZT50 0410 0100") == ("KZ86125KZT5004100100", None)
-    assert parse_bank("kz86125kzt5004100100 kcjbkzkx") == ("KZ86125KZT5004100100", "KCJBKZKX")
-    for bad in ("KZ00 0000 0000 0000 0000", "12345", "KZ86125"):
+    assert parse_bank("KZ86 125K ZT50 0410 0100", TODAY) == ("KZ86125KZT5004100100", "NBRKKZKX")  # bank code 125
+    assert parse_bank("kz86125kzt5004100100 nbrkkzkx", TODAY) == ("KZ86125KZT5004100100", "NBRKKZKX")
+    halyk = "KZ" + "00" + "601" + "0000000000000"  # Halyk's bank code 601 → its BIC from the dated parameter
+    from stdnum import iban
+
+    valid = halyk[:2] + iban.calc_check_digits(halyk) + halyk[4:]
+    assert parse_bank(valid, TODAY) == (valid, "HSBKKZKX")
+    for bad in ("KZ00 0000 0000 0000 0000", "12345", "KZ86125", valid + " CASPKZKA", "KZ86125KZT5004100100 KCJBKZKX"):
         with pytest.raises(DocumentInputError):
-            parse_bank(bad)
+            parse_bank(bad, TODAY)

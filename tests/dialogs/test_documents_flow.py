@@ -150,6 +150,8 @@ async def test_known_counterparty_by_name_and_several_matches(engine: Engine, da
     chat.expect("банковский счёт")
     await chat.say("KZ12 345")
     chat.expect("не похоже на номер счёта")
+    await chat.say("KZ86125KZT5004100100 CASPKZKA")
+    chat.expect("БИК не того банка")
     await chat.say("KZ86125KZT5004100100")
     chat.expect("100 000", "Консультация", ALFA_BIN, "Петров Пётр")
     await chat.press("Выставить")
