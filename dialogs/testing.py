@@ -9,6 +9,11 @@ Channels reuse it to run the same scenarios through their stack: pass ``send`` �
     await chat.say("900101300007")
     assert "режим" in chat.text
     await onboarding_scenario(chat, "ru")     # the reusable scenarios below
+
+More scenarios, one module per area, are in ``dialogs.scenarios`` (``core``: the chat's journey). Those with an outside
+effect (the phone signing, time passing with the worker's ticks, the other messenger) use ``chat.world``, a
+``ChatWorld`` the channel harness provides (``tests/e2e/world.py``); ``tests/e2e/test_channel_parity.py`` runs them all
+on the bare engine, Telegram and WhatsApp.
 """
 
 from __future__ import annotations
@@ -100,10 +105,14 @@ class ScriptedChat:
         for button in self.buttons:
             if button.payload == title or needle in " ".join(button.text.lower().split()):
                 return button
+        shortened = []
         for button in self.buttons:
             shown = " ".join(button.text.lower().split())
-            if shown.endswith("…") and len(shown) > 2 and needle.startswith(shown[:-1].rstrip(" ,;:—-–")):
-                return button
+            stem = shown[:-1].rstrip(" ,;:—-–")
+            if shown.endswith("…") and len(stem) > 1 and needle.startswith(stem):
+                shortened.append((len(stem), button))
+        if shortened:
+            return max(shortened, key=lambda found: found[0])[1]  # the longest stem: «Декларация 10…» over «… 1…»
         raise ScriptError(f"no button {title!r} among {[b.text for b in self.buttons]}")
 
     async def press(self, title: str) -> list[Reply]:
