@@ -81,6 +81,9 @@ from dialogs.states import Flow
 from nlu.types import ParseResult
 
 MAX_QUANTITY = Decimal(1_000_000)
+MAX_LINES = 20
+#: the slots of the line being written; finished lines are kept in ``lines`` («Изменить» → «Ещё позиция»)
+LINE_SLOTS = ("desc", "qty", "unit", "price")
 
 
 _NO_WORDS = frozenset(("без", "нет", "не знаю", "жоқ", "білмеймін", "-", "—"))
@@ -373,12 +376,16 @@ class DocumentFlow(FlowHandler):
             party = replace(party, iban=str(data["iban"]), bic=data.get("bic") or None, bank=None)
         buyer = data.get("buyer") or {}
         kind: DocumentKind = "waybill" if data.get("kind") == "waybill" else "invoice"
-        unit = data.get("unit") or (ctx.t("pcs (unit)") if kind == "waybill" else ctx.t("service (unit)"))
-        item = LineItem(
-            description=str(data.get("desc", "")),
-            unit=str(unit),
-            quantity=Decimal(str(data.get("qty", "1"))),
-            price=Decimal(str(data.get("price", "0"))),
+        default_unit = ctx.t("pcs (unit)") if kind == "waybill" else ctx.t("service (unit)")
+        lines = [*data.get("lines", []), {k: data.get(k) for k in LINE_SLOTS}]
+        items = tuple(
+            LineItem(
+                description=str(line.get("desc") or ""),
+                unit=str(line.get("unit") or default_unit),
+                quantity=Decimal(str(line.get("qty") or "1")),
+                price=Decimal(str(line.get("price") or "0")),
+            )
+            for line in lines
         )
         known = await book.party(ctx.user.user_id, int(buyer["id"])) if buyer.get("id") else None
         return Document(
@@ -387,7 +394,7 @@ class DocumentFlow(FlowHandler):
             date=dt.date.fromisoformat(str(data.get("date") or ctx.today.isoformat())),
             seller=party,
             buyer=known.party if known else Party(name=str(buyer.get("name", "")), bin_iin=buyer.get("bin") or None),
-            items=(item,),
+            items=items,
         )
 
     async def _preview(self, ctx: Ctx, book: DocumentBook, seller: SellerRequisites, head: list[str]) -> list[Reply]:
@@ -460,7 +467,7 @@ class DocumentFlow(FlowHandler):
             return await self._next(ctx, book)
         if action == "ed" and ctx.state.step == Step.PREVIEW:
             return [self._edit_menu(ctx, arg)]
-        if ctx.state.step == Step.EDIT and action in ("eb", "ei", "ea", "edt", "ebk"):
+        if ctx.state.step == Step.EDIT and action in ("eb", "ei", "ea", "edt", "ebk", "eadd"):
             return await self._edit(ctx, book, action)
         return outdated(ctx)
 
@@ -475,8 +482,9 @@ class DocumentFlow(FlowHandler):
             (
                 ctx.button(ctx.t("Date"), self.name, "edt", token),
                 ctx.button(ctx.t("Bank account"), self.name, "ebk", token),
-                ctx.button(ctx.t("Cancel"), self.name, "no", token),
+                ctx.button(ctx.t("Add an item"), self.name, "eadd", token),
             ),
+            (ctx.button(ctx.t("Cancel"), self.name, "no", token),),
         )
         return Reply(text=ctx.t("What to change?"), buttons=buttons)
 
@@ -493,6 +501,14 @@ class DocumentFlow(FlowHandler):
             return self._ask(ctx, Step.AMOUNT, [])
         if action == "edt":
             return self._ask(ctx, Step.DATE, [])
+        if action == "eadd":  # the current line is kept; the next description and amount make a new one
+            if len(data.get("lines", [])) + 1 >= MAX_LINES:
+                return [
+                    Reply(text=ctx.t("That is the most items one document takes here.")),
+                    self._edit_menu(ctx, str(data["token"])),
+                ]
+            data["lines"] = [*data.get("lines", []), {k: data.pop(k, None) for k in LINE_SLOTS}]
+            return self._ask(ctx, Step.DESCRIPTION, [])
         data.pop("iban", None)
         data["bank_asked"] = False
         return self._ask(ctx, Step.BANK, [])

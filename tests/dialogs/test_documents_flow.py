@@ -298,6 +298,19 @@ async def test_bad_input_keeps_the_step(engine: Engine) -> None:
     await chat.press("Описание")
     await chat.say("замена труб")
     chat.expect("Замена труб", "ИП Сидоров")
+    await chat.press("Изменить")
+    await chat.press("Ещё позиция")
+    chat.expect("За что?")
+    await chat.say("Выезд мастера")
+    await chat.say("5 000")
+    chat.expect("1. Замена труб", "2. Выезд мастера", "65 000", "Шестьдесят пять тысяч")
+    await chat.press("Выставить")
+    text = pdf_text(chat.replies[0].attachments[0])
+    assert "Замена труб" in text
+    assert "Выезд мастера" in text
+    assert "65 000" in text
+    await chat.say("выстави счёт ТОО Дельта на 1 000 за услуги")
+    await chat.say("нет")
     await chat.press("Отмена")
     chat.expect("ничего не выставлено")
 
