@@ -161,3 +161,20 @@ async def test_press_by_title_works_whatever_the_choices_became(count: int, titl
             assert typed.message["text"]["body"] == "2"
     finally:
         await stack.close()
+
+
+async def test_erasure_scrubs_the_remembered_offer(database: Database) -> None:
+    from core.storage import erase_user, get_or_create_user_for_chat
+
+    async with database.transaction() as session:
+        user, _, _ = await get_or_create_user_for_chat(session, "whatsapp", "77010000009")
+    choices = SqlChoices(database, lambda: dt.datetime(2026, 12, 1, 6, tzinfo=dt.UTC))
+    await choices.offer("77010000009", {"1": "m:1", "2": "m:2"})
+    async with database.transaction() as session:
+        await erase_user(session, user.id)
+    async with database.session() as session:
+        (row,) = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("wa-choices:%")))
+        )
+    assert (row.payload, row.chat_id, row.user_id) == ({}, "", user.id)
+    assert await choices.take("77010000009", "1") is None  # nothing left to press
