@@ -432,3 +432,12 @@ async def test_numbers_gapless_under_concurrent_issue(database: Database) -> Non
 async def test_scenario(engine: Engine, lang: str) -> None:
     chat = await ready(engine, lang)
     await documents_scenario(chat, lang)
+
+
+async def test_without_sql_storage_documents_are_unavailable() -> None:
+    from dialogs.memory import MemoryDatabase
+
+    engine = Engine(MemoryDatabase().session, _services(), SECRET)  # the ports, but no SQL session to issue in
+    chat = await ready(engine, "kk")
+    await chat.say("ЖШС Альфаға 250 000 теңгеге шот жаз")
+    chat.expect("әзірге қосылмаған")
