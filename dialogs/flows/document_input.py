@@ -70,14 +70,18 @@ def description_from(text: str, parse: ParseResult | None) -> str | None:
     match = _FOR.search(text)
     if match is None:
         return _kk_description(text, parse)
-    start = match.start(1)
+    start, end = match.start(1), match.end(1)
     for item in parse["entities"] if parse else []:
-        if item["entity"] in ("period", "date", "amount") and item["start"] >= start - 1:
+        if item["entity"] not in ("period", "date", "amount") or item["end"] <= start:
+            continue
+        if item["start"] <= start + 1:  # «за ноябрь», «за 250 000»: not what was done
             return None
-    tail = match.group(1).strip(" .,!;")
+        if item["entity"] == "amount":  # «за ремонт на 50 000»: the amount is not part of it
+            end = min(end, item["start"])
+    tail = re.sub(r"\s+(на|по)\s*$", "", text[start:end].strip(" .,!;")).strip(" .,!;")
     if not tail or _LINE.search(tail) or any(ch.isdigit() for ch in tail[:2]):
         return None
-    return nominative(tail)
+    return nominative(tail)  # «услуги за ноябрь» stays whole: the period is part of the description
 
 
 def _kk_description(text: str, parse: ParseResult | None) -> str | None:
