@@ -131,7 +131,7 @@ class DocumentFlow(FlowHandler):
         if wants_act(text, parse):
             return await followups.act_request(ctx, ports, book, text, parse)
         has_request = entity(parse, "amount") or entity(parse, "counterparty") or description_from(text, parse)
-        if wants_list(text) or (kind is None and not has_request):
+        if (wants_list(text) and not entity(parse, "amount")) or (kind is None and not has_request):
             return await document_list.search(ctx, book, text, parse)
         return await self._new(ctx, book, "waybill" if kind == "waybill" else "invoice", text, parse)
 
@@ -271,6 +271,8 @@ class DocumentFlow(FlowHandler):
         _, book = found
         step, data = ctx.state.step, ctx.state.data
         answer = " ".join(text.split())
+        if step != Step.NAME and parse["intent"]["name"] == "create_document" and entity(parse, "document_type"):
+            return await self.start(ctx, parse)  # «выставь счёт …» again mid-question: a new request, not an answer
         if step == Step.NAME:
             if len(answer) > NAME_MAX or not name_is_valid(answer):
                 return [Reply(text=ctx.t("Please write the name in letters only, for example: Иванов Иван Иванович."))]

@@ -240,6 +240,8 @@ async def test_list_search_and_pdf_again(engine: Engine, database: Database) -> 
     chat.expect("Счёт № 1", "Альфа", "250 000")
     await chat.say("/invoice")  # a new invoice: the buyer is asked (the ФИО is known now)
     chat.expect("Кто покупатель?")
+    await chat.say("выставь счёт ТОО Альфа за все работы на 50 000")  # «все» with an amount: a new invoice
+    chat.expect("50 000", "Все работы", "Выставлю только после")
     await chat.say("/docs")
     await chat.press("Счёт № 1")
     assert chat.replies[0].attachments
