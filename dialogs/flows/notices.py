@@ -60,6 +60,8 @@ DRAFT: Final = "draft"
 SIGNING: Final = "signing"
 NAME: Final = "name"
 LIST_LIMIT = 5
+#: what local mode's «Пример (песочница)» issues, in turn: a debt (pay or explain), a missed form (file), a desk audit
+SAMPLE_KINDS = ("arrears", "non_filing", "desk_audit", "information")
 BODY_MAX = 3000
 PASTE_MIN = 150
 PASTE_MAX = 8000
@@ -247,7 +249,9 @@ class NoticeFlow(FlowHandler):
         hint = ctx.t("To check a notice, forward its PDF here or paste its text.")
         extra: list[tuple[Button, ...]] = []
         if ports is not None and ports.sample is not None and ctx.profile is not None and ctx.profile.iin:
-            extra.append((ctx.button(ctx.t("Sample (sandbox)"), self.name, "demo", "arrears"),))
+            every = await repo.notices_of(effects.session, int(ctx.user.user_id))
+            kind = SAMPLE_KINDS[len(every) % len(SAMPLE_KINDS)]  # each press shows another kind of notice
+            extra.append((ctx.button(ctx.t("Sample (sandbox)"), self.name, "demo", kind),))
         ctx.go(self.name, LIST)  # a file sent next is taken as a notice (a photo gets a kind answer)
         if not rows:
             text = "\n".join((ctx.t("No open notices from the tax office."), *fresh, hint))

@@ -490,3 +490,14 @@ async def test_erasure_deletes_the_notices(rig: Rig) -> None:
         report = await storage.erase_user(session, user)
     assert report.notices == 1
     assert await notice_rows(rig) == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_local_modes_sample_issues_another_kind_each_time(rig: Rig, lang: str) -> None:
+    chat, user = await ready_chat(rig, lang)
+    sample = "Пример (песочница)" if lang == "ru" else "Сынақ хабарлама"
+    await chat.say("/notices")
+    await chat.press(sample)
+    await chat.press(sample)
+    assert [r.kind for r in await notice_rows(rig)] == ["arrears", "non_filing"]
+    assert (await actions(rig, user)).count("notice.sandbox_sample") == 2
