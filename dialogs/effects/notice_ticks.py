@@ -53,6 +53,7 @@ from dialogs.reminders import daytime
 from dialogs.states import Flow
 
 log = logging.getLogger("asistent.dialogs")
+FETCH_OVERLAP = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,9 @@ async def fetch_new(
     """The cabinet's notices for ``iin`` newer than the last one kept, saved; returns the rows created now."""
     from dialogs.flows import notice_data
 
-    since = await repo.last_cabinet_at(effects.session, int(user_id))
+    last = await repo.last_cabinet_at(effects.session, int(user_id))
+    # a little overlap: a notice made in the same instant as the last one kept is not missed (kept once by number)
+    since = last - FETCH_OVERLAP if last is not None else None
     created: list[TaxNotice] = []
     for found in await ports.cabinet.notices(iin, since):
         notice = notice_data.from_cabinet(found)
