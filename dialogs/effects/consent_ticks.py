@@ -129,6 +129,7 @@ async def claim_month(effects: EffectStore, user_id: str, period: str, nonce: st
     if await month_is_paid(effects, user_id, period):
         return False
     signing = [r for r in await effects.of_user(user_id, SIGN) if r.status == "signing"]
+    signing = [r for r in signing if not str(r.request.get("nonce", "")).startswith("fee-")]  # the fee is no claim
     if any(r.request.get("period") == period for r in signing):  # confirmed, waiting for the user's signature
         return False
     request = {"period": period, "nonce": nonce, "by": by}

@@ -193,7 +193,7 @@ class PaymentFlow(FlowHandler):
         live = [r for r in await effects.of_user(ctx.user.user_id, KIND) if r.request.get("period") == period]
         live = [r for r in live if r.status in LIVE]
         signing = [r for r in await effects.of_user(ctx.user.user_id, payment_signing.SIGN) if r.status == "signing"]
-        signing = [r for r in signing if r.request.get("period") == period]
+        signing = [r for r in signing if r.request.get("period") == period and not payment_signing.is_fee(r)]
         if signing and not live:  # confirmed, waiting for the signature: its buttons, never a second confirmation
             return [payment_signing.status_reply(ctx, signing[-1])]
         if live:
@@ -582,6 +582,9 @@ class SubscriptionFlow(FlowHandler):
             return [Reply(text=text, buttons=buttons)]
         if action == "yes" and ctx.state.step == Subscription.CONFIRM:
             ctx.go(self.name, Subscription.CONFIRM, **{**data, "sent": True})
+            if ports.sign_orders:  # the fee's order is signed like the month's (no month claim: it is not social)
+                nonce = f"fee-{data.get('token', '')}"
+                return await payment_signing.request_signature(ctx, effects, ports, [order], invoice.period, nonce)
             lines = await send_orders(ctx, effects, ports, [order])
             lines.append(ctx.t("I will write here when the bank executes them."))
             return [Reply(text="\n".join(lines), edit=True)]

@@ -87,6 +87,11 @@ def _month(period: str) -> Any:
     return lambda lang: month_name(Translator(lang).t, int(period[5:]), int(period[:4]))
 
 
+def is_fee(row: EffectRow) -> bool:
+    """A signature row of the platform fee's order (not the month's social payments: no month claim)."""
+    return str(row.request.get("nonce", "")).startswith("fee-")
+
+
 def choice_reply(ctx: Ctx, token: str) -> Reply:
     """With a kept key: the user chooses how to sign this very document (each use of the kept key is confirmed)."""
     buttons = (

@@ -275,3 +275,27 @@ async def test_the_bank_refuses_an_order_without_the_payers_signature(signing: t
     assert rig.bank._records
     assert all(r.reasons[0].code == "unsigned" for r in rig.bank._records.values())
     assert {p.status for p in await effect_rows(rig.database)} == {"rejected"}
+
+
+async def test_the_subscription_fee_is_signed_too(signing: tuple[Rig, Phone]) -> None:
+    from core.payments import PlatformSettings
+
+    rig, phone = signing
+    rig.ports.platform = PlatformSettings(
+        PLATFORM_IBAN="KZ31601A000000000001", PLATFORM_BIN="141140001547", PLATFORM_BIC="HSBKKZKX"
+    )
+    chat, _ = await ready_chat(rig, "ru")
+    await chat.say("подписка")
+    if not chat.buttons:
+        await chat.say(WORDS["ru"]["name"])
+    await chat.press(WORDS["ru"]["pay"])
+    await chat.press(WORDS["ru"]["yes"])
+    chat.expect(SIGN["ru"]["link"], "2 000 ₸")
+    assert rig.bank._records == {}
+    phone.sign(chat.replies[0])
+    await chat.press(SIGN["ru"]["check"])
+    chat.expect(WORDS["ru"]["sent"])
+    (record,) = rig.bank._records.values()
+    assert record.reasons == ()  # the sandbox bank verified the payer's signature
+    await to_offer(chat, "ru")  # the month's social payments are not held by the fee's signature
+    assert any(WORDS["ru"]["pay"] in b.text for b in chat.buttons)
