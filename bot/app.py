@@ -242,11 +242,13 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     cabinet = SandboxCabinet(test_mode=test_mode, policy=policy, processing_delay=LOCAL_CABINET_DELAY)
     egov = EgovMobileService("http://127.0.0.1" + EGOV_PREFIX, policy)
     confirm, start, execute = LOCAL_BANK_DELAYS
-    bank = SandboxBank(confirm_delay=confirm, start_delay=start, execute_delay=execute)
+    bank = SandboxBank(
+        confirm_delay=confirm, start_delay=start, execute_delay=execute, verify_signature=_signer_of(policy)
+    )
     phone = EgovPhoneSigning(egov)
     keeper = SqlKeyKeeper(vault_master_key(settings, local=True), policy)  # the opt-in kept key (/key)
     filing = FilingPorts(CabinetAdapter(LocalTaxCabinet(cabinet)), phone, keeper, allow_test_iin=test_mode)
-    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone, kept=keeper)
+    payment = PaymentPorts(BankAdapter(LocalBank(bank)), SandboxAccounts(bank), phone, sign_orders=True, kept=keeper)
     app = create_egov_app(egov)
     add_phone_simulator(app, egov, ca, policy)
     registration = local_registration(LOCAL_REGISTRATION_DELAY)  # clearly a sandbox: it plays the state register
@@ -271,6 +273,17 @@ def local_sandboxes(settings: Settings) -> LocalSandboxes:
     )
     sandboxes.ticks.append(("esf", esf_tick(esf.ports, payload_secret(settings))))
     return sandboxes
+
+
+def _signer_of(policy: Any) -> Callable[[bytes], str | None]:
+    """The sandbox bank's check of the payer's signature on an order: the signer's ИИН when it verifies."""
+    from integrations.signing import verify_xml
+
+    def signer(signed: bytes) -> str | None:
+        found = verify_xml(signed, policy)
+        return found.signer.iin if found.valid and found.signer is not None else None
+
+    return signer
 
 
 async def _with_ports(tick: Callable[..., Awaitable[Any]], ports: Any, session: AsyncSession, now: dt.datetime) -> Any:

@@ -172,8 +172,12 @@ async def test_file_910_and_pay_the_month_in_local_mode(
         # paying the month: the offer → «Оплатить» → «Да, оплатить» → sent → executed
         await person.say("/pay", "ОПВ")
         await person.press("Оплатить", "Да, оплатить")
-        await person.press("Да, оплатить", "Отправлено в банк")
+        request = await person.press("Да, оплатить", "Подпишите платёжки")  # signed on the phone first
+        async with aiohttp.ClientSession() as http:
+            assert "Подписано" in await sign_on_the_phone(http, URL.findall(text_of(request))[0])
+        await person.wait_for("Отправлено в банк")  # the tick sends them once the signature is there
         await person.wait_for("Исполнено")
+        assert all(not r.reasons for r in runtime.sandboxes.effects.bank._records.values())  # signatures verified
     finally:
         await stop_all(runtime)
 
