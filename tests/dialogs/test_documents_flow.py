@@ -103,6 +103,7 @@ async def test_invoice_from_one_message_to_pdf(engine: Engine, database: Databas
     attachment = chat.replies[0].attachments[0]
     text = pdf_text(attachment)
     assert w["pdf_title"] in text
+    assert "№ 1" in text  # the first invoice of the year
     assert "Альфа" in text
     assert ALFA_BIN in text
     assert "250 000" in text
