@@ -70,10 +70,11 @@ from bot.whatsapp.local import connect_local
 from bot.whatsapp.local import local_settings as local_whatsapp_settings
 from core.settings import Settings
 from core.storage import Database, run_migrations
+from dialogs.effects.ports import EffectServices
 from dialogs.effects.ticks import poll_filings, poll_payments
 from dialogs.engine import Engine
 from dialogs.reminders import scheduler_tick
-from dialogs.services import LocalEffects, default_services, effect_services
+from dialogs.services import LocalEffects, effect_services
 from dialogs.sql_store import SqlStores
 
 #: one worker tick of local mode: ``await tick(session, now)`` → a report with ``pushed`` and ``failed``
@@ -319,6 +320,15 @@ async def effects_loop(
     log.info("effects ticks stopped")
 
 
+def production_services() -> EffectServices:
+    """Polling / webhook mode: what needs only our own storage (documents) is on; the state and bank effects stay
+    off — their flows answer «недоступно» — until each integration's real transport is bound (the clients exist;
+    the gateways need the operator's credentials: docs/filings.md, payments.md, esf.md, notices-registration.md)."""
+    from dialogs.adapters.documents import core_document_ports
+
+    return effect_services(documents=core_document_ports())
+
+
 async def _healthz(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
@@ -350,7 +360,7 @@ async def start_all(settings: Settings, *, migrate: bool = True) -> Runtime:
     database = Database(settings.DATABASE_URL)
     sandboxes = local_sandboxes(settings) if mode == "local" else None
     services = (
-        default_services()
+        production_services()
         if sandboxes is None
         else effect_services(sandboxes.effects.filing, sandboxes.effects.payment, **sandboxes.services)
     )

@@ -23,8 +23,13 @@ class HelpFlow(FlowHandler):
                 ctx.t("• «deadlines» — upcoming payments and declarations"),
                 ctx.t("• «my income» — a summary with a chart"),
                 ctx.t("• «invoice TOO Alfa 250 000 for a website» — an invoice as PDF; «my documents» — the list"),
+                ctx.t("• /file — the 910.00 declaration signed on your phone; /pay — the month's social payments"),
+                ctx.t("• «ESF» under a document, /esf — the e-invoice registered in the ESF system"),
+                ctx.t("• /notices, or forward a notice from the tax office — what it means and how to answer"),
+                ctx.t("• /register — open an ИП: activity codes, the regime, the eGov steps"),
                 ctx.t("• a question about taxes — an answer with sources"),
                 ctx.t("Commands: /start, /help, /cancel, /lang, /settings. «Delete my data» erases everything."),
+                ctx.t("/menu — everything I can do; /key — keep your signing key with the service (opt-in)."),
             )
         )
         return [Reply(text=text, buttons=menu.main_buttons(ctx))]

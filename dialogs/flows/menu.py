@@ -1,4 +1,5 @@
-"""The main menu: three buttons that start the most used flows, and the targets of suggestion buttons."""
+"""The main menu: three buttons under most answers; ``/menu`` shows every area (a list on WhatsApp); the targets
+of suggestion buttons."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ TARGETS: dict[str, str] = {
     "del": Flow.ERASE,
     "lng": Flow.LANGUAGE,
     "ob": Flow.ONBOARDING,
+    "doc": Flow.DOCUMENTS,
+    "ntc": Flow.NOTICES,
+    "fil": Flow.FILING,
+    "pay": Flow.PAYMENT,
 }
 
 
@@ -35,6 +40,10 @@ def label(ctx: Ctx, action: str) -> str:
         "del": ctx.t("Delete my data"),
         "lng": ctx.t("Language"),
         "ob": ctx.t("Set up profile"),
+        "doc": ctx.t("Documents"),
+        "ntc": ctx.t("Tax notices"),
+        "fil": ctx.t("File declaration"),
+        "pay": ctx.t("Pay"),
     }
     return labels[action]
 
@@ -42,6 +51,12 @@ def label(ctx: Ctx, action: str) -> str:
 def buttons(ctx: Ctx, *actions: str) -> tuple[tuple[Button, ...], ...]:
     """One row of menu buttons (at most three: WhatsApp's reply-button limit)."""
     return (tuple(ctx.button(label(ctx, a), Flow.MENU, a) for a in actions[:3]),)
+
+
+def full_menu(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
+    """Every area in rows of three (nine choices: a WhatsApp list, which takes up to ten)."""
+    rows = (("inc", "exp", "tax"), ("fil", "pay", "doc"), ("ntc", "dl", "set"))
+    return tuple(tuple(ctx.button(label(ctx, a), Flow.MENU, a) for a in row) for row in rows)
 
 
 def main_buttons(ctx: Ctx) -> tuple[tuple[Button, ...], ...]:
@@ -55,7 +70,8 @@ class MenuFlow(FlowHandler):
 
     async def start(self, ctx: Ctx, parse: ParseResult | None) -> list[Reply]:
         ctx.clear()
-        return [Reply(text=ctx.t("What shall we do?"), buttons=main_buttons(ctx))]
+        menu = full_menu(ctx) if ctx.onboarded else main_buttons(ctx)
+        return [Reply(text=ctx.t("What shall we do?"), buttons=menu)]
 
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
         target = TARGETS.get(action)
