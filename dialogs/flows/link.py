@@ -21,7 +21,7 @@ from core import storage
 from core.storage.models import ExpenseEntry, IncomeEntry, LinkCode, Profile, User
 from dialogs.contract import Channel, Reply
 from dialogs.flows.base import Ctx, FlowHandler, new_token, outdated
-from dialogs.i18n import N_, Lang, t
+from dialogs.i18n import N_, Lang, normalise_lang, t
 from dialogs.states import Flow, Link
 from nlu.types import ParseResult
 
@@ -134,6 +134,7 @@ class LinkFlow(FlowHandler):
         if await _has_data(session, int(ctx.user.user_id)):
             await ctx.store.audit(ctx.user.user_id, "link.refused_has_data", {"channel": channel})
             return [Reply(text=self._refusal(ctx))]
+        await self._adopt_language(ctx, session, issuer)
         token = new_token()
         ctx.go(self.name, Link.CONFIRM, token=token, code=code, channel=channel, chat_id=chat_id)
         await ctx.store.audit(ctx.user.user_id, "link.code_entered", {"channel": channel})
@@ -145,6 +146,15 @@ class LinkFlow(FlowHandler):
             ),
         )
         return [Reply(text=ctx.t("Link this chat with your account in {account}?", account=account), buttons=buttons)]
+
+    @staticmethod
+    async def _adopt_language(ctx: Ctx, session: AsyncSession, issuer: int) -> None:
+        """A fresh chat (WhatsApp sends no language hint) speaks the account's language from the confirmation on."""
+        row = await session.get(User, issuer)
+        lang = normalise_lang(row.language) if row is not None else ctx.lang
+        if lang != ctx.lang:
+            ctx.lang = lang
+            await ctx.store.set_language(ctx.user.user_id, lang)
 
     def _refusal(self, ctx: Ctx) -> str:
         return "\n".join(
