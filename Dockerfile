@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# OCR for photos of tax notices (core/notices/ocr.py): Tesseract with Russian and Kazakh, pdftoppm for scanned PDFs.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-rus tesseract-ocr-kaz poppler-utils \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (every one pinned with hashes), so a code change does not reinstall them.
 COPY requirements.lock ./
 RUN pip install --require-hashes -r requirements.lock

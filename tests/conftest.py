@@ -9,6 +9,7 @@ import pytest
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REQUIRE_POSTGRES = os.environ.get("ASISTENT_REQUIRE_POSTGRES") == "1"
 REQUIRE_BROWSER = os.environ.get("ASISTENT_REQUIRE_BROWSER") == "1"
+REQUIRE_OCR = os.environ.get("ASISTENT_REQUIRE_OCR") == "1"
 
 
 def postgres_url_or_skip() -> str:
@@ -20,4 +21,16 @@ def postgres_url_or_skip() -> str:
     return POSTGRES_URL
 
 
-pytest_plugins = ["tests.fixtures.db"]
+def ocr_or_skip() -> None:
+    """Skip an OCR test when Tesseract (rus+kaz) is missing; fail loudly when CI requires it."""
+    from core.notices import ocr
+
+    try:
+        ocr.tesseract_binary()
+    except ocr.OcrUnavailable as exc:
+        if REQUIRE_OCR:
+            pytest.fail(f"ASISTENT_REQUIRE_OCR=1 but {exc}", pytrace=False)
+        pytest.skip(f"OCR tests need Tesseract: {exc} (run: bash scripts/test-env.sh true)")
+
+
+pytest_plugins = ["tests.fixtures.db", "tests.fixtures.nca"]

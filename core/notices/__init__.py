@@ -12,7 +12,7 @@ from core.notices.deadlines import resolve_deadline, response_deadline
 from core.notices.explain import explain_notice, total_due
 from core.notices.model import AMOUNT_KEYS, Deadline, Notice, NoticeType
 from core.notices.penalty import penalty_interest, render_penalty
-from core.notices.reader import NoticeReadError, read_file, read_pdf, read_text
+from core.notices.reader import NoticeReadError, read_file, read_image, read_pdf, read_text
 
 __all__ = [
     "AMOUNT_KEYS",
@@ -29,6 +29,7 @@ __all__ = [
     "explain_notice",
     "penalty_interest",
     "read_file",
+    "read_image",
     "read_pdf",
     "read_text",
     "render_penalty",

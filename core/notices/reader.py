@@ -1,7 +1,9 @@
 """Reading a notice from pasted text or a forwarded PDF: type, number, date, amounts, period, form and deadline.
 
-Text comes from the user (pasted) or from a PDF's text layer (``pypdf``). A photo or a scanned PDF has no text: no
-OCR engine is used, so the user is asked to paste the text (``NoticeReadError.code == "no_text"``).
+Text comes from the user (pasted), from a PDF's text layer (``pypdf``), or — for a photo or a scanned PDF — from
+Tesseract (``core.notices.ocr``). When Tesseract is not installed a photo is refused (``OcrUnavailable``, or
+``NoticeReadError.code == "photo"`` from ``read_file``) and a scan has no text (``"no_text"``); when the photo is too
+poor to find a notice's type and number the code is ``"unclear"``: the user is asked for the PDF or the text.
 
 The type is chosen by keyword scoring in Russian and Kazakh (a phrase in the title counts double); the fields by
 regular expressions. The deadline is then computed from the law (``core.notices.deadlines``).
@@ -17,6 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from core.notices import ocr
 from core.notices.deadlines import resolve_deadline
 from core.notices.model import Notice, NoticeType
 
@@ -409,13 +412,50 @@ def pdf_text(data: bytes) -> str:
 
 
 def read_pdf(data: bytes) -> Notice:
-    """Recognise a notice in a forwarded PDF."""
-    return read_text(pdf_text(data))
+    """Recognise a notice in a forwarded PDF; a scan (no text layer) is read with OCR when Tesseract is here."""
+    text = pdf_text(data)
+    if text.strip() or not ocr.available():
+        return read_text(text)
+    try:
+        text = ocr.pdf_pages_text(data)
+    except (ocr.OcrUnavailable, ocr.OcrError):
+        text = ""
+    return _read_ocr(text) if text.strip() else read_text("")  # a blank scan: the "no text: paste it" answer
+
+
+def _unclear() -> NoticeReadError:
+    return NoticeReadError(
+        "unclear",
+        "Не удалось разобрать уведомление на фото. Перешлите PDF из кабинета или вставьте текст уведомления.",
+        "Фотодағы хабарламаны тану мүмкін болмады. Кабинеттен PDF жіберіңіз немесе хабарлама мәтінін қойыңыз.",
+    )
+
+
+def _read_ocr(text: str) -> Notice:
+    """A notice from OCR text: without a type or a number the reading is not trusted (``"unclear"``)."""
+    try:
+        notice = read_text(text)
+    except NoticeReadError:
+        raise _unclear() from None
+    if notice.number is None:
+        raise _unclear()
+    return notice
+
+
+def read_image(data: bytes) -> Notice:
+    """Recognise a notice in a photo (JPEG / PNG); ``ocr.OcrUnavailable`` when Tesseract is not installed."""
+    try:
+        text = ocr.image_text(data)
+    except ocr.OcrError:
+        raise _unclear() from None
+    return _read_ocr(text)
 
 
 def read_file(path: Path) -> Notice:
-    """A notice from a ``.pdf`` or a text file; a photo is refused with a request to paste the text."""
+    """A notice from a ``.pdf``, a text file or a photo (OCR); without Tesseract a photo is refused."""
     suffix = path.suffix.lower()
+    if suffix in PHOTO_SUFFIXES and ocr.available():
+        return read_image(path.read_bytes())
     if suffix in PHOTO_SUFFIXES:
         raise NoticeReadError(
             "photo",

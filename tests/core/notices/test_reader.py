@@ -103,7 +103,7 @@ def test_photo_is_refused_with_a_request_to_paste(tmp_path: Path) -> None:
     photo.write_bytes(b"\xff\xd8\xff\xe0 not a real jpeg")
     with pytest.raises(NoticeReadError) as info:
         read_file(photo)
-    assert info.value.code == "photo"
+    assert info.value.code in {"photo", "unclear"}  # "photo" without Tesseract; with it, not a decodable image
     assert "вставьте текст" in info.value.text("ru")
 
 
