@@ -51,6 +51,8 @@ class Settings(BaseSettings):
 
     # signing
     ALLOW_TEST_KEYS: bool = False
+    #: the НУЦ РК root and intermediate CA certificates (PEM/DER) signatures are checked against (docs/signing.md)
+    NCA_TRUST_DIR: Path | None = None
     MASTER_KEY: SecretStr | None = None
     MASTER_KEY_FILE: Path | None = None
 

@@ -63,9 +63,10 @@ def signer_info(cert: x509.Certificate) -> SignerInfo:
 
 
 def can_sign_documents(cert: x509.Certificate) -> bool:
-    """True when key usage allows non-repudiation (NCA signing keys); authentication keys do not."""
+    """True when key usage allows digital signatures with non-repudiation (NCA signing keys carry both);
+    authentication keys (digitalSignature + keyEncipherment) do not."""
     try:
         usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
     except x509.ExtensionNotFound:
         return True
-    return bool(usage.content_commitment)
+    return bool(usage.content_commitment and usage.digital_signature)

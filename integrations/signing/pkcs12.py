@@ -59,7 +59,7 @@ class Pkcs12Signer:
     """Signs XML with an RSA key from a PKCS#12 file, after the policy accepts its certificate."""
 
     def __init__(self, key: LoadedKey, policy: CertificatePolicy) -> None:
-        policy.require_usable(key.certificate)
+        policy.require_usable(key.certificate, key.chain)
         self._key = key
         self._policy = policy
 
@@ -77,7 +77,7 @@ class Pkcs12Signer:
 
     def sign(self, xml: bytes) -> bytes:
         """Sign now (the certificate is re-checked: a stored key may have expired or been revoked since)."""
-        self._policy.require_usable(self._key.certificate)
+        self._policy.require_usable(self._key.certificate, self._key.chain)
         return sign_enveloped(xml, self._key.private_key, self._key.certificate)
 
     async def sign_xml(self, xml: bytes, context: SigningContext) -> bytes:

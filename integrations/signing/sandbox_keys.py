@@ -2,13 +2,15 @@
 
 **A simulation, never a real ЭЦП.** The CA (``asistent SANDBOX CA``) is created once in ``DATA_DIR/sandbox-ca/``
 and issues an RSA signing certificate for any ИИН the simulated phone asks for. Only ``SandboxPolicy`` (built by
-``asistent run`` in local mode) trusts it, and only for certificates whose signature verifies against that CA's
-key; the default ``CertificatePolicy`` refuses them as an unknown issuer.
+``asistent run`` in local mode) trusts it: the CA certificate is that policy's trust anchor for sandbox-named
+certificates, checked through the same chain code as the НУЦ РК anchors (``chain.py``); the default
+``CertificatePolicy`` refuses them (an unknown issuer, or no anchors in production).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from integrations.signing.certificates import issuer_name
+from integrations.signing.chain import TrustAnchors
 from integrations.signing.errors import KeyRefusedError
 from integrations.signing.pkcs12 import LoadedKey, Pkcs12Signer
 from integrations.signing.policy import CertificatePolicy, utc_now
@@ -130,9 +133,10 @@ class SandboxPolicy(CertificatePolicy):
 
     sandbox: SandboxCA | None = None
 
-    def _issuer(self, cert: x509.Certificate) -> list[KeyRefusedError]:
+    def _issuer(self, cert: x509.Certificate, chain: Sequence[x509.Certificate] = ()) -> list[KeyRefusedError]:
         if self.sandbox is not None and issuer_name(cert) == SANDBOX_ISSUER:
-            if self.sandbox.issues(cert):
+            anchor = TrustAnchors((self.sandbox.certificate,), "sandbox CA")
+            if not self.chain_problems(cert, anchor, chain):
                 return []
             return [KeyRefusedError("unknown_issuer", "Сертификат подписан не этим песочным УЦ.")]
-        return super()._issuer(cert)
+        return super()._issuer(cert, chain)

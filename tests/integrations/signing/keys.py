@@ -26,6 +26,37 @@ VALID_IIN = "900101300007"  # passes the check digit (integrations.md §6.1)
 INSIDE_VALIDITY = dt.datetime(2021, 7, 1, tzinfo=dt.UTC)  # the valid test key's certificate: 2021-01-18..2022-01-18
 
 _KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+PRODUCTION_ISSUER = "ҰЛТТЫҚ КУӘЛАНДЫРУШЫ ОРТАЛЫҚ (RSA)"
+
+
+def make_ca(
+    name: str = PRODUCTION_ISSUER,
+    *,
+    not_before: dt.datetime = dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
+    not_after: dt.datetime = dt.datetime(2040, 1, 1, tzinfo=dt.UTC),
+    ca: bool = True,
+) -> tuple[rsa.RSAPrivateKey, x509.Certificate]:
+    """A self-signed CA (key, certificate) named ``name``: a stand-in for an NCA CA the tests trust."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name(
+        [x509.NameAttribute(NameOID.COMMON_NAME, name), x509.NameAttribute(NameOID.COUNTRY_NAME, "KZ")]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+#: the "production" CA of the tests: ``tests/fixtures/nca.py`` puts its certificate into ``NCA_TRUST_DIR``
+TEST_PRODUCTION_CA_KEY, TEST_PRODUCTION_CA = make_ca()
 
 
 def make_p12(
@@ -36,8 +67,17 @@ def make_p12(
     not_after: dt.datetime = dt.datetime(2027, 1, 1, tzinfo=dt.UTC),
     password: str = "pw",
     serial: int = 0x1234,
+    ca: tuple[rsa.RSAPrivateKey, x509.Certificate] | None = None,
 ) -> bytes:
-    """A PKCS#12 whose certificate looks like an NCA individual's signing certificate."""
+    """A PKCS#12 whose certificate looks like an NCA individual's signing certificate.
+
+    Signed by ``ca`` (default: the tests' trusted "production" CA when ``issuer`` is its name, else self-signed —
+    a certificate that only *names* an issuer, as a forger would make it).
+    """
+    if ca is None and issuer == PRODUCTION_ISSUER:
+        ca = (TEST_PRODUCTION_CA_KEY, TEST_PRODUCTION_CA)
+    issuer_dn = ca[1].subject if ca is not None else x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)])
+    signing_key = ca[0] if ca is not None else _KEY
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COMMON_NAME, "ИВАНОВ ИВАН"),
@@ -48,12 +88,12 @@ def make_p12(
     cert = (
         x509.CertificateBuilder()
         .subject_name(subject)
-        .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+        .issuer_name(issuer_dn)
         .public_key(_KEY.public_key())
         .serial_number(serial)
         .not_valid_before(not_before)
         .not_valid_after(not_after)
         .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
-        .sign(_KEY, hashes.SHA256())
+        .sign(signing_key, hashes.SHA256())
     )
     return pkcs12.serialize_key_and_certificates(b"k", _KEY, cert, None, BestAvailableEncryption(password.encode()))
