@@ -64,6 +64,19 @@ REFUSALS: dict[str, str] = {
     ),
     "test_key": N_("This is a test key of the НУЦ РК: it is accepted only in test mode."),
     "unknown_issuer": N_("This certificate was not issued by the НУЦ РК (the national certification authority)."),
+    "forged_issuer": N_(
+        "This certificate names the НУЦ РК as its issuer, but the НУЦ РК signature on it does not verify: "
+        "it is not a genuine key."
+    ),
+    "ca_expired": N_(
+        "The certificate of the authority that issued this key is not valid at the check date: this key cannot "
+        "be used."
+    ),
+    "bad_ca": N_("The issuer of this certificate is not a certification authority: this key cannot be used."),
+    "no_trust_anchors": N_(
+        "Key checking is not set up on this service yet, so I cannot accept the key. Please tell the service's "
+        "operator."
+    ),
     "revoked": N_("This certificate is revoked by the certification authority: it cannot sign."),
     "not_signing_key": N_("This is a login key, not a signing key: send the signing key (the file RSA256_…)."),
     "no_iin": N_("The certificate has no ИИН: a key of an individual or an ИП is needed."),

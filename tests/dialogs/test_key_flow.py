@@ -46,6 +46,7 @@ from tests.integrations.signing.keys import (
     SIGN_REVOKED,
     TEST_IIN,
     VALID_SIGN,
+    make_ca,
     make_p12,
 )
 
@@ -251,6 +252,24 @@ async def test_gost_key_refused_in_production(production: Rig, lang: str) -> Non
     chat.expect("ГОСТ", "eGov mobile", "RSA256_")
     assert await secrets_rows(production.database) == []
     assert ("key.refused", {"code": "gost_key"}) in await audit(production.database, user)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_forged_nca_certificate_refused(production: Rig, lang: str) -> None:
+    """A key whose certificate only names the НУЦ РК (signed by a look-alike CA) is refused by the chain check."""
+    t = Translator(lang).t  # type: ignore[arg-type]
+    forged = make_p12(iin=VALID_IIN, password="pw", ca=make_ca())
+    chat, user = await ready(production, lang, iin=VALID_IIN)
+    await to_password(chat, lang, forged)
+    await chat.say("pw")
+    chat.expect(
+        t(
+            "This certificate names the НУЦ РК as its issuer, but the НУЦ РК signature on it does not verify: "
+            "it is not a genuine key."
+        )
+    )
+    assert await secrets_rows(production.database) == []
+    assert ("key.refused", {"code": "forged_issuer"}) in await audit(production.database, user)
 
 
 @pytest.mark.parametrize("lang", LANGS)
