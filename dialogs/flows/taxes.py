@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from decimal import Decimal
 
 from dialogs.contract import Button, Reply
@@ -30,6 +31,35 @@ def half_range(year: int, half: int) -> tuple[dt.date, dt.date]:
 async def income_between(ctx: Ctx, start: dt.date, end: dt.date) -> Decimal:
     rows = await ctx.store.entries(ctx.user.user_id, "income", start, end)
     return sum((e.amount for e in rows), Decimal(0))
+
+
+DateRange = tuple[dt.date, dt.date]
+
+
+async def income_totals(ctx: Ctx, ranges: Sequence[DateRange]) -> dict[DateRange, Decimal]:
+    """The income of each range from ONE query over their span: the taxes view needs the month, its half-year and, in
+    the second half, the first half too — three round trips before, one now (the entries of a year are few)."""
+    if not ranges:
+        return {}
+    rows = await ctx.store.entries(ctx.user.user_id, "income", min(s for s, _ in ranges), max(e for _, e in ranges))
+    return {(s, e): sum((r.amount for r in rows if s <= r.date <= e), Decimal(0)) for s, e in ranges}
+
+
+def period_ranges(period: str) -> list[DateRange]:
+    """The date ranges whose income a period's figures need (``mYYYYMM`` → the month; ``hYYYYn`` → the half-year and,
+    for the second, the first); none for a malformed code."""
+    if len(period) < 6 or not period[1:].isdigit():
+        return []
+    year = int(period[1:5])
+    try:
+        if period[0] == "m":
+            return [month_range(year, int(period[5:]))]
+        if period[0] == "h":
+            half = int(period[5:])
+            return [half_range(year, half)] + ([half_range(year, 1)] if half == 2 else [])
+    except ValueError:
+        return []
+    return []
 
 
 def figures_text(ctx: Ctx, head: str, figures: TaxFigures, minimum_note: bool = False) -> str:
@@ -68,7 +98,9 @@ class TaxesFlow(FlowHandler):
             return [Reply(text=ctx.t("The tax calculator is unavailable right now. Please try again later."))]
         periods = requested_periods(entity(parse, "period"), ctx.today)
         simplified = ctx.profile is not None and ctx.profile.regime == "simplified"
-        replies = [await self._reply(ctx, p) for p in periods if p.startswith("m") or simplified]
+        wanted = [p for p in periods if p.startswith("m") or simplified]
+        totals = await income_totals(ctx, [r for p in wanted for r in period_ranges(p)])
+        replies = [await self._reply(ctx, p, totals) for p in wanted]
         if not replies:  # a half-year asked on a regime without 910.00: the month instead
             replies = [await self._reply(ctx, requested_periods(None, ctx.today)[0])]
         last = replies[-1]
@@ -77,29 +109,34 @@ class TaxesFlow(FlowHandler):
         replies[-1] = Reply(text=last.text, buttons=((*why, *menu.buttons(ctx, "dl", "inc")[0]), *more))
         return replies
 
-    async def _figures(self, ctx: Ctx, period: str) -> tuple[str, TaxFigures] | None:
+    async def _figures(
+        self, ctx: Ctx, period: str, totals: dict[DateRange, Decimal] | None = None
+    ) -> tuple[str, TaxFigures] | None:
         taxes, profile = ctx.services.taxes, ctx.profile
         if taxes is None or profile is None or len(period) < 6 or not period[1:].isdigit():
             return None
         year = int(period[1:5])
+        ranges = period_ranges(period)
+        if totals is None or any(r not in totals for r in ranges):
+            totals = await income_totals(ctx, ranges)
         try:
             if period[0] == "m":
                 month = int(period[5:])
-                income = await income_between(ctx, *month_range(year, month))
+                income = totals[month_range(year, month)]
                 head = ctx.t("Social payments for yourself for {month:02d}.{year}:", month=month, year=year)
                 return head, taxes.month(profile, year, month, income)
             if period[0] == "h":
                 half = int(period[5:])
-                income = await income_between(ctx, *half_range(year, half))
-                prior = await income_between(ctx, *half_range(year, 1)) if half == 2 else Decimal(0)
+                income = totals[half_range(year, half)]
+                prior = totals[half_range(year, 1)] if half == 2 else Decimal(0)
                 head = ctx.t("Declaration 910.00 for half-year {half} of {year}:", half=half, year=year)
                 return head, taxes.half_year(profile, year, half, income, prior)
         except ValueError:
             return None
         return None
 
-    async def _reply(self, ctx: Ctx, period: str) -> Reply:
-        found = await self._figures(ctx, period)
+    async def _reply(self, ctx: Ctx, period: str, totals: dict[DateRange, Decimal] | None = None) -> Reply:
+        found = await self._figures(ctx, period, totals)
         if found is None:
             return Reply(text=ctx.t("I cannot calculate this period yet: its rules are not in my tables."))
         head, figures = found
