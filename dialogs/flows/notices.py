@@ -27,14 +27,25 @@ stateDiagram-v2
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import Any, Final
 
-from core.notices import Notice, NoticeReadError, NoticeType, explain_notice, read_pdf, read_text, render_penalty
+from core.notices import (
+    Notice,
+    NoticeReadError,
+    NoticeType,
+    explain_notice,
+    read_image,
+    read_pdf,
+    read_text,
+    render_penalty,
+)
 from core.notices.explain import total_due
-from core.notices.reader import PHOTO_SUFFIXES, score_types
+from core.notices.ocr import OcrUnavailable
+from core.notices.reader import PHOTO_SUFFIXES, pdf_text, score_types
 from core.storage import notices as repo
 from core.storage.models import TaxNotice
 from dialogs.contract import Attachment, Button, FileEvent, Reply
@@ -252,7 +263,7 @@ class NoticeFlow(FlowHandler):
             every = await repo.notices_of(effects.session, int(ctx.user.user_id))
             kind = SAMPLE_KINDS[len(every) % len(SAMPLE_KINDS)]  # each press shows another kind of notice
             extra.append((ctx.button(ctx.t("Sample (sandbox)"), self.name, "demo", kind),))
-        ctx.go(self.name, LIST)  # a file sent next is taken as a notice (a photo gets a kind answer)
+        ctx.go(self.name, LIST)  # a file sent next is taken as a notice (a photo is read with OCR)
         if not rows:
             text = "\n".join((ctx.t("No open notices from the tax office."), *fresh, hint))
             return [Reply(text=text, buttons=tuple(extra))]
@@ -284,26 +295,42 @@ class NoticeFlow(FlowHandler):
             return [ctx.t("The tax cabinet is not answering right now; here is what I already have.")]
         return [ctx.t("New from the tax cabinet: {count}.", count=len(found))] if found else []
 
-    # ---- a forwarded PDF / pasted text ----
+    # ---- a forwarded PDF / photo / pasted text ----
     async def on_file(self, ctx: Ctx, event: FileEvent) -> list[Reply] | None:
-        mine = ctx.state.flow == self.name
+        mine = ctx.state.flow == self.name or _notice_words(event.caption or "")
         name = event.file_name.lower()
         suffix = name[name.rfind(".") :] if "." in name else ""
         if event.mime_type.startswith("image/") or suffix in PHOTO_SUFFIXES:
-            if not mine and not _notice_words(event.caption or ""):
-                return None
-            return [Reply(text=ctx.t("I cannot read photos yet. Please send the notice as a PDF or paste its text."))]
+            return await self._photo(ctx, event, mine)
         is_pdf = event.mime_type == "application/pdf" or suffix == ".pdf" or event.content.startswith(b"%PDF")
         is_text = event.mime_type.startswith("text/") or suffix in (".txt", ".text")
         if not (is_pdf or is_text):
             return None
         try:
-            notice = read_pdf(event.content) if is_pdf else read_text(_decode(event.content))
+            if is_pdf:  # a scan without a text layer is read with OCR: off the event loop
+                notice, scanned = await asyncio.to_thread(_read_pdf, event.content)
+            else:
+                notice, scanned = read_text(_decode(event.content)), False
         except NoticeReadError as exc:
-            if not mine and not _notice_words(event.caption or ""):
+            if not mine:
                 return None  # not a notice: another flow (documents) may take it
-            return [Reply(text=exc.text(ctx.lang))]
-        return await self._forwarded(ctx, notice)
+            return [Reply(text=_read_error(ctx, exc))]
+        return await self._forwarded(ctx, notice, photo=scanned)
+
+    async def _photo(self, ctx: Ctx, event: FileEvent, mine: bool) -> list[Reply] | None:
+        """A photo of a notice: OCR (Tesseract, in a thread), then the same reading as a pasted text. Outside this
+        flow a photo is taken only when it reads as a notice (type and number); else another flow may have it."""
+        try:
+            notice = await asyncio.to_thread(read_image, event.content)
+        except OcrUnavailable:
+            if not mine:
+                return None
+            return [Reply(text=ctx.t("I cannot read photos yet. Please send the notice as a PDF or paste its text."))]
+        except NoticeReadError as exc:
+            if not mine:
+                return None
+            return [Reply(text=_read_error(ctx, exc))]
+        return await self._forwarded(ctx, notice, photo=True)
 
     async def take_text(self, ctx: Ctx, text: str) -> list[Reply]:
         """A pasted notice (the engine sends a text here when ``looks_like_notice``)."""
@@ -313,16 +340,17 @@ class NoticeFlow(FlowHandler):
             return [Reply(text=exc.text(ctx.lang))]
         return await self._forwarded(ctx, notice)
 
-    async def _forwarded(self, ctx: Ctx, notice: Notice) -> list[Reply]:
+    async def _forwarded(self, ctx: Ctx, notice: Notice, photo: bool = False) -> list[Reply]:
+        check = ctx.t("Read from a photo: please check the number, the amounts and the dates against the original.")
         effects = EffectStore.of(ctx.store)
         if effects is None:
             ctx.clear()
-            return [Reply(text=explain_notice(notice, ctx.lang, ctx.today))]
+            return [Reply(text="\n".join([*([check] if photo else []), explain_notice(notice, ctx.lang, ctx.today)]))]
         row, created = await data.save(effects.session, ctx.user.user_id, notice, "forwarded")
-        details = {"notice": row.id, "kind": row.kind, "created": created}
+        details = {"notice": row.id, "kind": row.kind, "created": created, "ocr": photo}
         await effects.audit(ctx.user.user_id, "notice.forwarded", None, details)
         head = ctx.t("I have read the notice.") if created else ctx.t("I already have this notice.")
-        return await self._detail(ctx, effects, row, head)
+        return await self._detail(ctx, effects, row, f"{head}\n{check}" if photo else head)
 
     # ---- buttons ----
     async def on_button(self, ctx: Ctx, action: str, arg: str) -> list[Reply]:
@@ -752,6 +780,20 @@ def _form_to_file(notice: Notice, holds: bool | None) -> bool:
 def _notice_words(caption: str) -> bool:
     low = caption.lower()
     return any(word in low for word in ("уведомлен", "налогов", "кгд", "угд", "хабарлама", "салық"))
+
+
+def _read_pdf(content: bytes) -> tuple[Notice, bool]:
+    """The notice in a PDF, and whether it was a scan (read with OCR, so the user is asked to check it)."""
+    return read_pdf(content), not pdf_text(content).strip()
+
+
+def _read_error(ctx: Ctx, exc: NoticeReadError) -> str:
+    if exc.code == "unclear":
+        return ctx.t(
+            "I could not make out a notice in this photo. Please send the PDF from the taxpayer's cabinet "
+            "or paste the text of the notice."
+        )
+    return exc.text(ctx.lang)
 
 
 def _decode(content: bytes) -> str:

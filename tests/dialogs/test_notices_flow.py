@@ -5,6 +5,7 @@ user's records, paid, filed or answered with a signed explanation to its final s
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from core import storage
-from core.notices import NoticeType
+from core.notices import NoticeType, ocr
 from core.storage import Database, Effect, OutboxMessage, find_binding
 from core.storage.models import TaxNotice
 from dialogs.adapters.notices import local_notices
@@ -41,7 +42,9 @@ from integrations.signing import CertificatePolicy, Pkcs12Signer
 from integrations.signing.egov_mobile import EgovMobileService
 from integrations.signing.egov_mobile.phone import service_url_from
 from integrations.tax_cabinet import LocalTaxCabinet, ManualClock, SandboxCabinet
+from tests.conftest import ocr_or_skip
 from tests.core.notices.pdfs import notice_pdf
+from tests.core.notices.photos import blurred_photo, notice_photo
 from tests.dialogs.conftest import NOW, SECRET, chat_for
 from tests.integrations.signing.keys import make_p12
 
@@ -61,6 +64,8 @@ W = {
         "read": "Я прочитал уведомление",
         "again": "уже есть",
         "photo": "Фото я пока прочитать не могу",
+        "from_photo": "Прочитано с фото",
+        "unclear": "Не удалось разобрать уведомление на фото",
         "no_debt": "долга нет",
         "name": "Иванов Иван",
         "file": "Сдать форму",
@@ -82,6 +87,8 @@ W = {
         "read": "Хабарламаны оқыдым",
         "again": "менде бар",
         "photo": "Фотоны әзірге оқи алмаймын",
+        "from_photo": "Фотодан оқылды",
+        "unclear": "Фотодағы хабарламаны тану мүмкін болмады",
         "no_debt": "берешек жоқ",
         "name": "Иванов Иван",
         "file": "Нысанды тапсыру",
@@ -278,11 +285,57 @@ async def test_forwarded_text_and_pdf_are_read_once(rig: Rig, lang: str, kind: s
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_a_photo_is_refused_kindly(rig: Rig, lang: str) -> None:
+async def test_without_tesseract_a_photo_is_refused_kindly(
+    rig: Rig, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ocr.tesseract_binary.cache_clear()
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    try:
+        chat, _ = await ready_chat(rig, lang)
+        await chat.say("/notices")
+        await chat.send_file("scan.jpg", "image/jpeg", b"\xff\xd8\xff\xe0 jpeg")
+        chat.expect(W[lang]["photo"])
+    finally:
+        monkeypatch.undo()
+        ocr.tesseract_binary.cache_clear()
+
+
+@pytest.mark.parametrize(("lang", "in_flow"), [("ru", True), ("kk", False)])
+async def test_a_photo_of_a_notice_is_read_saved_and_explained(rig: Rig, lang: str, in_flow: bool) -> None:
+    """A phone photo (JPEG) of a sandbox notice → OCR → the same reading and answer as a forwarded PDF; outside
+    /notices too (a photo that reads as a notice is taken by the notices flow)."""
+    ocr_or_skip()
+    w = W[lang]
+    chat, user = await ready_chat(rig, lang)
+    if in_flow:
+        await chat.say("/notices")
+    issued = rig.sandbox.issue_notice("880101300003", "arrears", **SAMPLES["arrears"])
+    text = issued.text_kk if lang == "kk" else issued.text_ru
+    await chat.send_file("photo.jpg", "image/jpeg", notice_photo(text))
+    chat.expect(w["read"], w["from_photo"], MEANS[lang]["arrears"], "6205-26-00001", w["pay"])
+    rows = await notice_rows(rig)
+    assert [(r.kind, r.source, r.number) for r in rows] == [("arrears", "forwarded", "6205-26-00001")]
+    assert {k: Decimal(v) for k, v in rows[0].amounts.items()} == {"debt": 10000, "penalty": 150, "total": 10150}
+    assert "notice.forwarded" in await actions(rig, user)
+    await chat.send_file("notice.pdf", "application/pdf", notice_pdf(text))  # the same notice as a PDF: not twice
+    chat.expect(w["again"])
+    assert len(await notice_rows(rig)) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+async def test_an_unreadable_photo_gets_a_polite_answer(rig: Rig, lang: str) -> None:
+    ocr_or_skip()
     chat, _ = await ready_chat(rig, lang)
     await chat.say("/notices")
-    await chat.send_file("scan.jpg", "image/jpeg", b"\xff\xd8\xff\xe0 jpeg")
-    chat.expect(W[lang]["photo"])
+    issued = rig.sandbox.issue_notice("880101300003", "arrears", **SAMPLES["arrears"])
+    photo = blurred_photo(issued.text_kk if lang == "kk" else issued.text_ru)  # out of focus
+    await chat.send_file("photo.jpg", "image/jpeg", photo)
+    chat.expect(W[lang]["unclear"], "PDF")
+    assert await notice_rows(rig) == []
+    await chat.say("/start")  # outside /notices a photo that is not a notice is not taken as one
+    await chat.send_file("photo.jpg", "image/jpeg", photo)
+    assert W[lang]["unclear"].lower() not in chat.text.lower()
+    assert await notice_rows(rig) == []
 
 
 # ------------------------------------------------------------------------------------------------- checking

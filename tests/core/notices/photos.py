@@ -43,6 +43,14 @@ def scanned_pdf(text: str) -> bytes:
     return out.getvalue()
 
 
+def blurred_photo(text: str, radius: float = 5.0) -> bytes:
+    """An out-of-focus photo of the notice: nothing in it can be read."""
+    with Image.open(io.BytesIO(notice_photo(text))) as photo:
+        out = io.BytesIO()
+        photo.filter(ImageFilter.GaussianBlur(radius)).save(out, "JPEG", quality=80)
+    return out.getvalue()
+
+
 def noise_photo(seed: int = 7) -> bytes:
     """A photo of nothing readable: random grey speckles."""
     rng = random.Random(seed)
