@@ -111,7 +111,12 @@ def mode_of(settings: Settings) -> Mode:
 
 
 def check(settings: Settings) -> None:
-    """Refuse a webhook without a valid secret: anyone could post updates to it."""
+    """Refuse a webhook without a valid secret: anyone could post updates to it. Warn when no НУЦ РК trust anchor
+    is configured (``NCA_TRUST_DIR``): every production signature would be refused."""
+    from integrations.signing.policy import trust_warning
+
+    if (warning := trust_warning(settings)) is not None:
+        log.log(logging.INFO if mode_of(settings) == "local" else logging.WARNING, "%s", warning)
     if mode_of(settings) != "webhook":
         return
     if not (settings.WEBHOOK_URL or "").startswith(("https://", "http://")):

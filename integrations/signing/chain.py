@@ -80,11 +80,13 @@ def load_anchor_dir(directory: Path | str | None) -> TrustAnchors:
     """
     if directory is None:
         return TrustAnchors()
-    return _load_dir(Path(directory).expanduser().resolve())
+    folder = Path(directory).expanduser().resolve()
+    return _load_dir(folder, folder.stat().st_mtime_ns if folder.is_dir() else 0)
 
 
 @lru_cache(maxsize=16)
-def _load_dir(folder: Path) -> TrustAnchors:
+def _load_dir(folder: Path, version: int) -> TrustAnchors:
+    """Read once per directory state (``version``: its mtime, which changes when a file is added or removed)."""
     if not folder.is_dir():
         log.warning("trust anchor directory %s does not exist", folder)
         return TrustAnchors(source=str(folder))

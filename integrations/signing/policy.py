@@ -32,6 +32,26 @@ def production_anchors() -> TrustAnchors:
     return load_anchor_dir(get_settings().NCA_TRUST_DIR)
 
 
+def trust_warning(settings: Settings) -> str | None:
+    """What ``asistent run`` / ``worker`` log at startup when production certificates cannot be trusted, else None.
+
+    Without anchors every non-test signature is refused (``no_trust_anchors``): loud at startup rather than a
+    surprise at the first filing.
+    """
+    anchors = load_anchor_dir(settings.NCA_TRUST_DIR)
+    if anchors:
+        return None
+    where = (
+        f"NCA_TRUST_DIR={settings.NCA_TRUST_DIR} holds no certificate"
+        if settings.NCA_TRUST_DIR
+        else "NCA_TRUST_DIR is not set"
+    )
+    return (
+        f"{where}: every НУЦ РК signature will be refused (no_trust_anchors). Put the НУЦ РК root and intermediate "
+        "CA certificates (pki.gov.kz) there — see docs/signing.md, «Chain of trust»."
+    )
+
+
 def _ddmmyyyy(moment: dt.datetime) -> str:
     return moment.strftime("%d.%m.%Y")
 

@@ -248,3 +248,17 @@ def test_sandbox_ca_is_the_anchor_of_its_own_keys() -> None:
     # the plain policy does not trust the sandbox CA, with or without production anchors
     assert "no_trust_anchors" in _codes(_policy(anchors=TrustAnchors()), issued.certificate)
     assert "unknown_issuer" in _codes(_policy(), issued.certificate)
+
+
+def test_trust_warning_names_the_setting(tmp_path: Path) -> None:
+    from integrations.signing.policy import trust_warning
+
+    unset = trust_warning(Settings(NCA_TRUST_DIR=None))
+    assert unset is not None
+    assert "NCA_TRUST_DIR is not set" in unset
+    assert "no_trust_anchors" in unset
+    empty = trust_warning(Settings(NCA_TRUST_DIR=tmp_path))
+    assert empty is not None
+    assert "holds no certificate" in empty
+    (tmp_path / "nca_rsa.pem").write_bytes(TEST_PRODUCTION_CA.public_bytes(Encoding.PEM))
+    assert trust_warning(Settings(NCA_TRUST_DIR=tmp_path)) is None
