@@ -1,13 +1,14 @@
 """``asistent notice``: read and explain a notice of the tax authority, compute a пеня (issue 9 item 5 — stable).
 
-    asistent notice read FILE.pdf|FILE.txt [--lang ru|kk] [--today YYYY-MM-DD] [--json]
+    asistent notice read FILE.pdf|FILE.txt|PHOTO.jpg [--lang ru|kk] [--today YYYY-MM-DD] [--json]
                          [--charged 360000 --payment 360000 ...] [--recorded-income N] [--issued N]
                          [--filed 910.00:2025-H2 ...]
     asistent notice penalty --debt 100000 --due 2025-02-25 --paid 2025-03-20 [--kind tax|social] [--json]
 
 ``notice read --json`` prints ``{"type", "number", "date", "deadline", "amounts": {...}, "explanation"}`` plus
 ``delivered``, ``deadline_detail``, ``basis``, ``period``, ``form``, ``confidence`` and, when the user's figures are
-given, ``check``. A photo, an empty or unreadable file, or a text that is not a notice exits 2 with one line.
+given, ``check``. A photo is read with Tesseract OCR when installed (``core.notices.ocr``). An unreadable photo, an
+empty or unreadable file, or a text that is not a notice exits 2 with one line.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def register(subparsers: Any) -> None:
     sub = notice.add_subparsers(dest="notice_command", required=True, parser_class=type(notice))
 
     read = sub.add_parser("read", help="recognise a notice in a PDF or text file and explain it")
-    read.add_argument("file", type=Path, help="the notice: .pdf or a text file (a photo needs its text pasted)")
+    read.add_argument("file", type=Path, help="the notice: .pdf, a text file or a photo (.jpg/.png, OCR)")
     read.add_argument("--lang", choices=("ru", "kk"), default="ru", help="language of the explanation")
     read.add_argument("--today", type=parse_date, help="today's date for the working days left")
     read.add_argument("--charged", type=_amount, help="what was due by your records, ₸ (arrears check)")
