@@ -26,7 +26,8 @@ class KeyFacts:
 
 class KeyRefused(Exception):  # noqa: N818 — a verdict on the user's key, not a bug
     """The key cannot be kept: ``code`` from the certificate policy (``bad_password``, ``gost_key``, ``expired``,
-    ``test_key``, ``revoked``, ``not_signing_key``, ``bad_iin``, ``no_iin``, ``unknown_issuer``, ``unreadable_key``,
+    ``test_key``, ``revoked``, ``not_signing_key``, ``bad_iin``, ``no_iin``, ``unknown_issuer``, ``forged_issuer``,
+    ``ca_expired``, ``bad_ca``, ``no_trust_anchors``, ``unreadable_key``,
     …); ``day`` the date an ``expired`` / ``not_yet_valid`` message names."""
 
     def __init__(self, code: str, day: dt.date | None = None) -> None:
