@@ -262,3 +262,25 @@ def test_trust_warning_names_the_setting(tmp_path: Path) -> None:
     assert "holds no certificate" in empty
     (tmp_path / "nca_rsa.pem").write_bytes(TEST_PRODUCTION_CA.public_bytes(Encoding.PEM))
     assert trust_warning(Settings(NCA_TRUST_DIR=tmp_path)) is None
+
+
+@pytest.mark.parametrize("flag", [[], ["--allow-test-keys"]])
+def test_cli_verify_refuses_a_forged_signature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: list[str]
+) -> None:
+    """A document signed with a look-alike NCA certificate: ``asistent verify`` says forged_issuer in both modes."""
+    import json
+
+    from bot.cli import main
+    from integrations.signing import Pkcs12Signer
+    from tests.integrations.signing.keys import make_p12
+
+    forger = make_ca()
+    p12 = make_p12(password="pw", ca=forger)
+    fooled = CertificatePolicy(revocation=LocalRevocationList(), clock=lambda: NOW, anchors=TrustAnchors((forger[1],)))
+    signed = Pkcs12Signer.from_pkcs12(p12, "pw", fooled).sign(b"<doc><a>1</a></doc>")
+    out = tmp_path / "forged.xml"
+    out.write_bytes(signed)
+    assert main(["verify", str(out), "--json", *flag]) == 1
+    errors = json.loads(capsys.readouterr().out)["errors"]
+    assert any(e.startswith("forged_issuer") for e in errors)
