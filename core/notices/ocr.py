@@ -84,14 +84,16 @@ def normalise(data: bytes) -> bytes:
     from PIL import Image, ImageOps, UnidentifiedImageError  # loaded only when a photo comes in
 
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            if opened.width * opened.height > 4 * MAX_PIXELS:
-                raise OcrError(f"the image is too large ({opened.width}×{opened.height})")
-            image = ImageOps.exif_transpose(opened).convert("L")
+        opened = Image.open(io.BytesIO(data))  # reads the header only
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        if isinstance(exc, OcrError):
-            raise
         raise OcrError(f"not an image: {type(exc).__name__}") from None
+    with opened:
+        if opened.width * opened.height > 4 * MAX_PIXELS:
+            raise OcrError(f"the image is too large ({opened.width}×{opened.height})")
+        try:
+            image = ImageOps.exif_transpose(opened).convert("L")
+        except (OSError, ValueError) as exc:  # a truncated or corrupt body
+            raise OcrError(f"not an image: {type(exc).__name__}") from None
     scale = TARGET_WIDTH / image.width if image.width < TARGET_WIDTH else 1.0
     if image.width * image.height * scale * scale > MAX_PIXELS:
         scale = (MAX_PIXELS / (image.width * image.height)) ** 0.5

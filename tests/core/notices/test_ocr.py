@@ -81,10 +81,13 @@ def test_noise_is_unclear_and_asks_for_pdf_or_text() -> None:
     assert "PDF" in info.value.text("kk")
 
 
-def test_not_an_image_is_unclear() -> None:
+@pytest.mark.parametrize("broken", ["garbage", "truncated"])
+def test_not_an_image_is_unclear(broken: str) -> None:
     ocr_or_skip()
+    photo = notice_photo("Уведомление")
+    data = b"\xff\xd8\xff\xe0 not a real jpeg" if broken == "garbage" else photo[: len(photo) // 2]
     with pytest.raises(NoticeReadError) as info:
-        read_image(b"\xff\xd8\xff\xe0 not a real jpeg")
+        read_image(data)
     assert info.value.code == "unclear"
 
 
