@@ -13,6 +13,10 @@ Two runs per target:
 - **paced** — users spaced to offer ``--rate`` updates/s in total: the latency at that load (p50/p99, from the moment
   the user's message is queued at the emulator to the moment the bot's reply has been sent).
 
+With ``--processes N`` the product runs instead as N bot processes in webhook mode on PostgreSQL, the bench process
+delivering each update by webhook, round-robin, to one of them (``bench/chat_workers.py``); ``cpu ms`` is then the
+bench process's plus the workers' CPU per update.
+
 Latency and throughput, not correctness, are measured here; the tests own correctness. Bounded: at most
 ``users × messages`` updates per run and ``--timeout`` seconds per run.
 """
@@ -34,6 +38,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.types import Message
@@ -199,18 +204,23 @@ async def onboard(engine: Engine, uids: Sequence[int]) -> None:
 
 
 async def measure(
-    target: str, args: argparse.Namespace, dp_factory: Callable[[UpdateTracker], Dispatcher], engine: Engine | None
+    target: str,
+    args: argparse.Namespace,
+    dp_factory: Callable[[UpdateTracker], Dispatcher],
+    engine: Engine | None,
+    harness_factory: Callable[[], Any] | None = None,
 ) -> list[Result]:
     results: list[Result] = []
-    async with Harness(dp_factory) as harness:
+    async with harness_factory() if harness_factory else Harness(dp_factory) as harness:
+        others = getattr(harness, "worker_cpu", lambda: 0.0)  # CPU of the webhook workers, if any
         uids = [harness.emulator.create_user(f"ИП {i}").id for i in range(args.users)]
         if engine is not None:
             await onboard(engine, uids)
-        await harness.run(uids[: min(5, len(uids))], 2, 0, args.timeout)  # warm-up: connections, caches
+        await harness.run(uids[: min(10, len(uids))], len(TEXTS), 0, args.timeout)  # warm-up: connections, caches
         for run, rate in (("saturate", 0.0), (f"paced {args.rate:g}/s", args.rate)):
-            cpu = time.process_time()
+            cpu = time.process_time() + others()
             count, seconds, latencies = await harness.run(uids, args.messages, rate, args.timeout)
-            cpu = time.process_time() - cpu
+            cpu = time.process_time() + others() - cpu
             results.append(
                 Result(
                     target,
@@ -235,7 +245,14 @@ async def bench_product(kind: str, args: argparse.Namespace) -> list[Result]:
         def factory(tracker: UpdateTracker) -> Dispatcher:
             return build_dispatcher(served, outbox=SqlOutbox(database), observers=[tracker], publish_commands=False)
 
-        return await measure(kind, args, factory, engine)
+        if not args.processes:
+            return await measure(kind, args, factory, engine)
+        from bench.chat_workers import WebhookHarness
+
+        url = database.url.render_as_string(hide_password=False)
+        return await measure(
+            f"pg ×{args.processes}", args, factory, engine, lambda: WebhookHarness(args.processes, url, SECRET)
+        )
 
 
 async def main_async(args: argparse.Namespace) -> list[Result]:
@@ -257,9 +274,17 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     parser.add_argument("--pg-url", default=os.environ.get("TEST_DATABASE_URL"))
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per run at most")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=0,
+        help="run the product as N bot processes in webhook mode (PostgreSQL only); 0: one in-process polling bot",
+    )
     args = parser.parse_args(list(argv))
     if args.users < 1 or args.messages < 1 or args.rate <= 0:
         parser.error("--users, --messages and --rate must be positive")
+    if args.processes < 0 or (args.processes and args.db != ["postgres"]):
+        parser.error("--processes N needs --db postgres (SQLite is one writer)")
     return args
 
 
