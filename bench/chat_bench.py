@@ -216,7 +216,7 @@ async def measure(
         uids = [harness.emulator.create_user(f"ИП {i}").id for i in range(args.users)]
         if engine is not None:
             await onboard(engine, uids)
-        await harness.run(uids[: min(10, len(uids))], len(TEXTS), 0, args.timeout)  # warm-up: connections, caches
+        await harness.run(uids, len(TEXTS), 0, args.timeout)  # warm-up: every user (pool connections), every text
         for run, rate in (("saturate", 0.0), (f"paced {args.rate:g}/s", args.rate)):
             cpu = time.process_time() + others()
             count, seconds, latencies = await harness.run(uids, args.messages, rate, args.timeout)
