@@ -105,13 +105,13 @@ async def fresh_database(kind: str, pg_url: str | None) -> AsyncIterator[Databas
     """A migrated, empty database: a temp SQLite file, or a new PostgreSQL database dropped afterwards."""
     if kind == "sqlite":
         with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            await run_migrations(url)
-            db = Database(url)
+            sqlite_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            await run_migrations(sqlite_url)
+            sqlite_db = Database(sqlite_url)
             try:
-                yield db
+                yield sqlite_db
             finally:
-                await db.dispose()
+                await sqlite_db.dispose()
         return
     import asyncpg
     from sqlalchemy.engine import make_url
