@@ -191,7 +191,7 @@ async def test_command_and_numbers_in_a_step(sql_engine: Engine) -> None:
 
 async def test_a_fresh_chat_speaks_the_accounts_language(sql_engine: Engine) -> None:
     """WhatsApp sends no language hint: a Kazakh account's code typed in a new chat is confirmed in Kazakh."""
-    tg, code = await _issue(sql_engine, "kk")
+    _, code = await _issue(sql_engine, "kk")
     wa = chat_for(sql_engine, "ru", WA_ID, "whatsapp")
     await wa.say(code)
     assert "Связать этот чат" not in wa.text
