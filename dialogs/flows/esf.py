@@ -36,7 +36,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from dialogs.contract import Attachment, Button, Reply
+from dialogs.contract import Button, Reply
 from dialogs.effects.esf_ports import (
     FAILED_STATUSES,
     PENDING_STATUSES,
@@ -50,6 +50,7 @@ from dialogs.effects.store import EffectRow, EffectStore
 from dialogs.flows import menu
 from dialogs.flows.base import Ctx, FlowHandler, new_token, outdated
 from dialogs.flows.esf_texts import problem_lines, status_text
+from dialogs.flows.signing import sign_request_reply
 from dialogs.format import date, money
 from dialogs.i18n import N_, Lang, Translator
 from dialogs.states import Flow
@@ -514,17 +515,8 @@ class EsfFlow(FlowHandler):
         if moved is None:
             return [self._status_reply(ctx, await effects.get(row.key) or row)]
         await effects.audit(ctx.user.user_id, "esf.signature_requested", moved, _details(row, way="phone"))
-        local = link.expires_at.astimezone(dt.timezone(dt.timedelta(hours=5)))
-        text = "\n".join(
-            (
-                ctx.t("Sign the ESF in {app}: open the link on your phone or scan the QR code.", app=APP),
-                link.deep_link,
-                ctx.t("The link works until {time}. Then press «Check signature».", time=local.strftime("%H:%M")),
-            )
-        )
-        qr = Attachment("image", "egov-sign.png", "image/png", link.qr_png, caption=ctx.t("QR code for signing"))
-        meta = {"kind": "sign_request", "deep_link": link.deep_link, "effect": row.id}
-        return [Reply(text=text, buttons=self._signing_buttons(ctx, moved), attachments=(qr,), meta=meta)]
+        intro = ctx.t("Sign the ESF in {app}: open the link on your phone or scan the QR code.", app=APP)
+        return [sign_request_reply(ctx, link, intro, row.id, self._signing_buttons(ctx, moved))]
 
     def _signing_buttons(self, ctx: Ctx, row: EffectRow) -> tuple[tuple[Button, ...], ...]:
         token = str(ctx.state.data.get("token", ""))

@@ -34,11 +34,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from dialogs.contract import Attachment, Button, Reply
+from dialogs.contract import Button, Reply
 from dialogs.effects.ports import EffectUnavailable, FilingPorts, SignCheck, SignDocument, SignRefused, filing_ports
 from dialogs.effects.store import EffectRow, EffectStore
 from dialogs.flows import menu
 from dialogs.flows.base import Ctx, FlowHandler, entity, new_token, outdated
+from dialogs.flows.signing import sign_request_reply
 from dialogs.flows.taxes import figures_text, half_range, income_between
 from dialogs.format import date, money
 from dialogs.i18n import Lang, Translator
@@ -466,17 +467,8 @@ class FilingFlow(FlowHandler):
         if moved is None:
             return [self._status_reply(ctx, await effects.get(row.key) or row)]
         await effects.audit(ctx.user.user_id, "filing.signature_requested", moved, {"way": "phone"})
-        local = link.expires_at.astimezone(dt.timezone(dt.timedelta(hours=5)))
-        text = "\n".join(
-            (
-                ctx.t("Sign the declaration in {app}: open the link on your phone or scan the QR code.", app=APP),
-                link.deep_link,
-                ctx.t("The link works until {time}. Then press «Check signature».", time=local.strftime("%H:%M")),
-            )
-        )
-        qr = Attachment("image", "egov-sign.png", "image/png", link.qr_png, caption=ctx.t("QR code for signing"))
-        meta = {"kind": "sign_request", "deep_link": link.deep_link, "effect": row.id}
-        return [Reply(text=text, buttons=self._signing_buttons(ctx, moved), attachments=(qr,), meta=meta)]
+        intro = ctx.t("Sign the declaration in {app}: open the link on your phone or scan the QR code.", app=APP)
+        return [sign_request_reply(ctx, link, intro, row.id, self._signing_buttons(ctx, moved))]
 
     def _signing_buttons(self, ctx: Ctx, row: EffectRow) -> tuple[tuple[Button, ...], ...]:
         token = str(ctx.state.data.get("token", ""))

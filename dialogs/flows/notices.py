@@ -28,7 +28,6 @@ stateDiagram-v2
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import hashlib
 from decimal import Decimal
 from typing import Any, Final
@@ -48,7 +47,7 @@ from core.notices.ocr import OcrUnavailable
 from core.notices.reader import PHOTO_SUFFIXES, pdf_text, score_types
 from core.storage import notices as repo
 from core.storage.models import TaxNotice
-from dialogs.contract import Attachment, Button, FileEvent, Reply
+from dialogs.contract import Button, FileEvent, Reply
 from dialogs.effects.notice_ports import NoticePorts
 from dialogs.effects.ports import EffectUnavailable, SignCheck, SignDocument, notice_ports, payment_ports
 from dialogs.effects.store import EffectRow, EffectStore
@@ -56,6 +55,7 @@ from dialogs.flows import menu
 from dialogs.flows import notice_data as data
 from dialogs.flows.base import Ctx, FlowHandler, new_token, outdated
 from dialogs.flows.filing import NAME_MAX, name_is_valid
+from dialogs.flows.signing import sign_request_reply
 from dialogs.format import date, money
 from dialogs.i18n import N_, Lang, Translator
 from dialogs.states import Flow
@@ -700,17 +700,8 @@ class NoticeFlow(FlowHandler):
         if moved is None:
             return [self._status(ctx, await effects.get(row.key) or row)]
         await effects.audit(ctx.user.user_id, "notice.signature_requested", moved, {"way": "phone"})
-        local = link.expires_at.astimezone(dt.timezone(dt.timedelta(hours=5)))
-        text = "\n".join(
-            (
-                ctx.t("Sign the explanation in {app}: open the link on your phone or scan the QR code.", app=APP),
-                link.deep_link,
-                ctx.t("The link works until {time}. Then press «Check signature».", time=local.strftime("%H:%M")),
-            )
-        )
-        qr = Attachment("image", "egov-sign.png", "image/png", link.qr_png, caption=ctx.t("QR code for signing"))
-        meta = {"kind": "sign_request", "deep_link": link.deep_link, "effect": row.id}
-        return [Reply(text=text, buttons=self._signing_buttons(ctx, moved), attachments=(qr,), meta=meta)]
+        intro = ctx.t("Sign the explanation in {app}: open the link on your phone or scan the QR code.", app=APP)
+        return [sign_request_reply(ctx, link, intro, row.id, self._signing_buttons(ctx, moved))]
 
     def _signing_buttons(self, ctx: Ctx, row: EffectRow) -> tuple[tuple[Button, ...], ...]:
         return (

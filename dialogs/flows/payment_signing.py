@@ -29,12 +29,13 @@ from xml.etree import ElementTree as ET
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from dialogs.contract import Attachment, Button, Reply
+from dialogs.contract import Button, Reply
 from dialogs.effects.ports import PaymentPorts, SignCheck, SignDocument
 from dialogs.effects.store import EffectRow, EffectStore
 from dialogs.effects.ticks import PollReport, _each
 from dialogs.flows import menu
 from dialogs.flows.base import Ctx, outdated
+from dialogs.flows.signing import sign_request_reply
 from dialogs.format import money
 from dialogs.i18n import Lang, Translator
 from dialogs.states import Flow
@@ -170,21 +171,12 @@ async def new_link(ctx: Ctx, effects: EffectStore, ports: PaymentPorts, row: Eff
     if moved is None:
         return [status_reply(ctx, await effects.get(row.key) or row)]
     await effects.audit(ctx.user.user_id, "payment.signature_requested", moved, {"way": "phone"})
-    local = link.expires_at.astimezone(dt.timezone(dt.timedelta(hours=5)))
-    text = "\n".join(
-        (
-            ctx.t(
-                "Sign the payment orders for {amount} in {app}: open the link on your phone or scan the QR code.",
-                amount=money(_total(row)),
-                app=APP,
-            ),
-            link.deep_link,
-            ctx.t("The link works until {time}. Then press «Check signature».", time=local.strftime("%H:%M")),
-        )
+    intro = ctx.t(
+        "Sign the payment orders for {amount} in {app}: open the link on your phone or scan the QR code.",
+        amount=money(_total(row)),
+        app=APP,
     )
-    qr = Attachment("image", "egov-sign.png", "image/png", link.qr_png, caption=ctx.t("QR code for signing"))
-    meta = {"kind": "sign_request", "deep_link": link.deep_link, "effect": row.id}
-    return [Reply(text=text, buttons=_buttons(ctx, moved), attachments=(qr,), meta=meta, edit=True)]
+    return [sign_request_reply(ctx, link, intro, row.id, _buttons(ctx, moved), edit=True)]
 
 
 def _total(row: EffectRow) -> Decimal:
