@@ -1,4 +1,4 @@
-"""The standing consent for automatic monthly social payments (reserved for the payments work).
+"""No schema change: the standing consent for automatic payments is a row of the ``effects`` table (kind, limit, date).
 
 Revision ID: 0004
 Revises: 0003

@@ -1,4 +1,4 @@
-"""ESF (e-invoice) registrations of issued documents (reserved for the ESF work).
+"""No schema change: an ESF registration is a row of the ``effects`` table (compare-and-set steps to CREATED/FAILED).
 
 Revision ID: 0006
 Revises: 0005
